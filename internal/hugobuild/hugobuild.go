@@ -1,0 +1,65 @@
+// Package hugobuild builds the site with the Hugo pinned in go.mod
+// (`go tool hugo`), for tests, benchmarks and the local server.
+package hugobuild
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+)
+
+// Root returns the module root: the nearest folder above dir holding go.mod.
+func Root(dir string) (string, error) {
+	dir, err := filepath.Abs(dir)
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("no go.mod above " + dir)
+		}
+		dir = parent
+	}
+}
+
+// Command returns `go tool hugo <args>` run from the module root, so the
+// pinned Hugo builds the site in source.
+func Command(ctx context.Context, root, source string, args ...string) *exec.Cmd {
+	all := append([]string{"tool", "hugo", "--source", source}, args...)
+	cmd := exec.CommandContext(ctx, "go", all...)
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "HUGO_ENVIRONMENT=production")
+	return cmd
+}
+
+// Build builds the site in source into dest and returns Hugo's output.
+// Warnings count as failures: the site must build cleanly.
+func Build(ctx context.Context, root, source, dest string, extra ...string) (string, error) {
+	args := append([]string{
+		"--destination", dest, "--cleanDestinationDir",
+		"--printI18nWarnings", "--printPathWarnings", "--printUnusedTemplates",
+		"--logLevel", "warn", "--quiet",
+	}, extra...)
+	var out bytes.Buffer
+	cmd := Command(ctx, root, source, args...)
+	cmd.Stdout = &out
+	cmd.Stderr = &out
+	err := cmd.Run()
+	text := out.String()
+	if err != nil {
+		return text, fmt.Errorf("hugo build failed: %w\n%s", err, text)
+	}
+	if strings.Contains(text, "WARN") {
+		return text, fmt.Errorf("hugo build printed warnings:\n%s", text)
+	}
+	return text, nil
+}

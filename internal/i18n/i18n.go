@@ -1,0 +1,67 @@
+// Package i18n gives the Go functions the interface strings of i18n/*.toml,
+// the same files Hugo's T function reads, through go-i18n v2.
+package i18n
+
+import (
+	"fmt"
+	"io/fs"
+	"path"
+	"strings"
+
+	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
+	"github.com/pelletier/go-toml/v2"
+	"golang.org/x/text/language"
+)
+
+// Catalog holds every language's strings; it is safe for concurrent use.
+type Catalog struct {
+	bundle     *goi18n.Bundle
+	localizers map[string]*goi18n.Localizer
+}
+
+// Load parses every i18n/*.toml file in fsys once.
+func Load(fsys fs.FS, defaultLang string) (*Catalog, error) {
+	bundle := goi18n.NewBundle(language.Make(defaultLang))
+	bundle.RegisterUnmarshalFunc("toml", toml.Unmarshal)
+	files, err := fs.Glob(fsys, "i18n/*.toml")
+	if err != nil {
+		return nil, err
+	}
+	if len(files) == 0 {
+		return nil, fmt.Errorf("no i18n/*.toml files")
+	}
+	c := &Catalog{bundle: bundle, localizers: map[string]*goi18n.Localizer{}}
+	for _, f := range files {
+		b, err := fs.ReadFile(fsys, f)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := bundle.ParseMessageFileBytes(b, f); err != nil {
+			return nil, fmt.Errorf("%s: %w", f, err)
+		}
+		lang := strings.TrimSuffix(path.Base(f), ".toml")
+		c.localizers[lang] = goi18n.NewLocalizer(bundle, lang)
+	}
+	return c, nil
+}
+
+// T returns the string id in lang, filled with data (keys as in the TOML
+// templates, e.g. {{ .Number }}). A missing string is an error, so tests
+// catch it before readers do.
+func (c *Catalog) T(lang, id string, data map[string]any) (string, error) {
+	l, ok := c.localizers[lang]
+	if !ok {
+		return "", fmt.Errorf("no strings for language %q", lang)
+	}
+	return l.Localize(&goi18n.LocalizeConfig{MessageID: id, TemplateData: data})
+}
+
+// MustT is T for strings whose presence the tests guarantee; it falls back
+// to the id rather than failing a reader's request.
+func (c *Catalog) MustT(lang, id string, data map[string]any) string {
+	s, err := c.T(lang, id, data)
+	if err != nil {
+		return id
+	}
+	return s
+}

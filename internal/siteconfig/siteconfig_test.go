@@ -1,0 +1,47 @@
+package siteconfig_test
+
+import (
+	"testing"
+	"testing/fstest"
+
+	site "github.com/payoke/site"
+	"github.com/payoke/site/internal/siteconfig"
+)
+
+func TestLoadRealConfig(t *testing.T) {
+	c, err := siteconfig.Load(site.Files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.SiteLanguages(); len(got) < 3 || got[0] != "nl" || got[1] != "en" || got[2] != "fr" {
+		t.Errorf("site languages = %v, want nl, en, fr first", got)
+	}
+	if c.Params.Organisation.Phone != "+32 3 201 16 90" {
+		t.Errorf("phone = %q", c.Params.Organisation.Phone)
+	}
+	if len(c.Params.Donation.Presets) == 0 {
+		t.Error("no donation presets")
+	}
+}
+
+func TestLoadRejectsBadDonationRange(t *testing.T) {
+	fsys := fstest.MapFS{"config.toml": {Data: []byte(`
+baseURL = "https://example.org/"
+defaultContentLanguage = "nl"
+[params.organisation]
+name = "x"
+phone = "1"
+email = "a@b"
+opens = "09:00"
+closes = "17:00"
+[params.donation]
+currency = "EUR"
+minimum = 100
+maximum = 10
+[languages.nl]
+weight = 1
+`)}}
+	if _, err := siteconfig.Load(fsys); err == nil {
+		t.Fatal("want an error for minimum > maximum")
+	}
+}
