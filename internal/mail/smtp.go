@@ -1,0 +1,120 @@
+package mail
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/mail"
+	"net/url"
+	"strconv"
+	"time"
+
+	gomail "github.com/wneessen/go-mail"
+)
+
+// smtpTimeout bounds each connection, so a stuck server turns into a quick
+// error page (with the text kept) instead of a hanging request.
+const smtpTimeout = 10 * time.Second
+
+// SMTP sends each message over its own connection; it holds no state
+// between messages, so it suits a short-lived function.
+type SMTP struct {
+	from *mail.Address
+	opts []gomail.Option
+	host string
+	now  func() time.Time
+}
+
+// NewSMTP parses rawURL and from once.
+//
+//	smtp://user:pass@host:587   STARTTLS required (port 587 by default)
+//	smtps://user:pass@host:465  TLS from the first byte (port 465 by default)
+//
+// On a loopback host (a local test server) smtp:// uses STARTTLS only when
+// offered. The query ?tls=mandatory|opportunistic|none overrides the policy.
+// User and password are optional; with them, SCRAM is preferred, then PLAIN
+// or LOGIN (over TLS only, or to a loopback host).
+func NewSMTP(rawURL, from string) (*SMTP, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		// url's error repeats the URL, password included: keep it out.
+		return nil, fmt.Errorf("mail: SMTP_URL is not a URL")
+	}
+	fromAddr, err := mail.ParseAddress(from)
+	if err != nil {
+		return nil, fmt.Errorf("mail: MAIL_FROM: %w", err)
+	}
+	host := u.Hostname()
+	if host == "" {
+		return nil, fmt.Errorf("mail: SMTP_URL has no host")
+	}
+	opts := []gomail.Option{gomail.WithTimeout(smtpTimeout)}
+	port := 0
+	if p := u.Port(); p != "" {
+		port, err = strconv.Atoi(p)
+		if err != nil || port < 1 || port > 65535 {
+			return nil, fmt.Errorf("mail: SMTP_URL has a bad port")
+		}
+	}
+	switch u.Scheme {
+	case "smtps":
+		if port == 0 {
+			port = 465
+		}
+		opts = append(opts, gomail.WithSSL())
+	case "smtp":
+		if port == 0 {
+			port = 587
+		}
+		policy := gomail.TLSMandatory
+		if ip := net.ParseIP(host); host == "localhost" || (ip != nil && ip.IsLoopback()) {
+			policy = gomail.TLSOpportunistic
+		}
+		switch u.Query().Get("tls") {
+		case "":
+		case "mandatory":
+			policy = gomail.TLSMandatory
+		case "opportunistic":
+			policy = gomail.TLSOpportunistic
+		case "none":
+			policy = gomail.NoTLS
+		default:
+			return nil, fmt.Errorf("mail: SMTP_URL tls= must be mandatory, opportunistic or none")
+		}
+		opts = append(opts, gomail.WithTLSPolicy(policy))
+	default:
+		return nil, fmt.Errorf("mail: SMTP_URL scheme must be smtp or smtps, not %q", u.Scheme)
+	}
+	opts = append(opts, gomail.WithPort(port))
+	if u.User != nil {
+		pass, _ := u.User.Password()
+		// PLAIN and LOGIN refuse to send the password unencrypted
+		// except to a loopback host (a local test server).
+		opts = append(opts, gomail.WithOpportunisticSMTPAuth(gomail.SMTPAuthSCRAMSHA256,
+			gomail.SMTPAuthSCRAMSHA1, gomail.SMTPAuthPlain, gomail.SMTPAuthLogin),
+			gomail.WithUsername(u.User.Username()), gomail.WithPassword(pass))
+	}
+	// Check the options now, so a bad setting fails at start, not per message.
+	if _, err := gomail.NewClient(host, opts...); err != nil {
+		return nil, fmt.Errorf("mail: SMTP_URL: %w", err)
+	}
+	return &SMTP{from: fromAddr, opts: opts, host: host, now: time.Now}, nil
+}
+
+// Send checks m and delivers it; the error names no content of m.
+func (s *SMTP) Send(ctx context.Context, m Message) error {
+	p, err := check(m)
+	if err != nil {
+		return err
+	}
+	c, err := gomail.NewClient(s.host, s.opts...)
+	if err != nil {
+		return fmt.Errorf("mail: %w", err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, smtpTimeout)
+	defer cancel()
+	if err := c.DialAndSendWithContext(ctx, build(s.from, p, s.now())); err != nil {
+		return fmt.Errorf("mail: send via %s: %w", s.host, err)
+	}
+	return nil
+}
