@@ -1,0 +1,179 @@
+package sitetest
+
+// The built site may not (yet) hold every kind of defect, so these tests feed
+// each check small pages with known faults and a clean page, to prove the
+// checks catch what they promise and nothing more.
+
+import (
+	"bytes"
+	"fmt"
+	"image"
+	"image/png"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	root "github.com/payoke/site"
+	"github.com/payoke/site/internal/siteconfig"
+)
+
+// fakeSite builds a site from files (path → content) with the real config.
+func fakeSite(t *testing.T, files map[string]string) *site {
+	t.Helper()
+	cfg, err := siteconfig.Load(root.Files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := map[string][]byte{}
+	for k, v := range files {
+		m[k] = []byte(v)
+	}
+	s, err := newSite(cfg, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// doc writes a page that passes every check, with head and body added.
+func doc(exit string, lang, locale, path, head, body string) string {
+	return fmt.Sprintf(`<!doctype html><html lang=%s dir=ltr><head><title>T</title><meta name=description content="D">`+
+		`<link rel=canonical href=https://www.payoke.be%s>%s<link rel=stylesheet href=/main.css></head>`+
+		`<body><a id=quick-exit href=%s>Exit</a><main id=main>%s</main><script src=/main.js defer></script></body></html>`,
+		locale, path, head, exit, body)
+}
+
+func pngFile(t *testing.T, w, h int) string {
+	var b bytes.Buffer
+	if err := png.Encode(&b, image.NewGray(image.Rect(0, 0, w, h))); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+func TestChecksFindFaults(t *testing.T) {
+	cfg, err := siteconfig.Load(root.Files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	exit := cfg.Params.QuickExit
+	alts := `<link rel=alternate hreflang=nl-BE href=https://www.payoke.be/nl/a/><link rel=alternate hreflang=en href=https://www.payoke.be/en/a/><link rel=alternate hreflang=x-default href=https://www.payoke.be/nl/a/>`
+	picture := `<picture><source srcset=/nl/a/p.webp type=image/webp><img src=/nl/a/p.png alt="A heart" width=20 height=10></picture>`
+	noise := make([]byte, 40000)
+	for i := range noise {
+		noise[i] = byte('a' + rand.IntN(26))
+	}
+	clean := func(t *testing.T) map[string]string {
+		return map[string]string{
+			"main.css":          "body{background:url(/nl/a/p.png)}",
+			"main.js":           "console.log(1)",
+			"nl/a/p.png":        pngFile(t, 20, 10),
+			"nl/a/p.webp":       "RIFF",
+			"nl/a/index.html":   doc(exit, "nl", "nl-BE", "/nl/a/", alts, `<a href=#main>top</a><a href=/en/a/>en</a><a href="https://example.org/">elsewhere</a><a href=mailto:x@example.org>mail</a>`+picture+`<form method=post action=/api/contact></form>`),
+			"en/a/index.html":   doc(exit, "en", "en", "/en/a/", alts, ""),
+			"nl/index.html":     doc(exit, "nl", "nl-BE", "/nl/", "", `<a class=help-link href=/nl/a/>help</a>`),
+			"en/index.html":     doc(exit, "en", "en", "/en/", "", `<a class=help-link href=/en/a/>help</a>`),
+			"fr/index.html":     doc(exit, "fr", "fr-BE", "/fr/", "", `<a class=help-link href=/fr/>aide</a>`),
+			"nl/old/index.html": `<!doctype html><html lang=nl-BE><head><meta name=robots content=noindex><meta http-equiv=refresh content="0; url=https://www.payoke.be/nl/a/"></head></html>`,
+		}
+	}
+	all := func(s *site) []string {
+		var out []string
+		for _, p := range s.pages {
+			if p.redirect != "" {
+				out = append(out, checkRedirect(s, p)...)
+				continue
+			}
+			out = append(out, checkEssentials(s, p)...)
+			out = append(out, checkHreflang(s, p)...)
+			out = append(out, checkLinks(s, p)...)
+			out = append(out, checkOrigins(s, p)...)
+			out = append(out, checkInline(p)...)
+			out = append(out, checkAlt(p)...)
+			out = append(out, checkImages(s, p)...)
+		}
+		for _, f := range s.sorted(".css") {
+			out = append(out, checkCSS(s, f)...)
+		}
+		limit, reason, problems := s.budgets()
+		out = append(out, problems...)
+		for _, p := range s.contentPages() {
+			out = append(out, checkWeight(s.measure(p, map[string]int{}, limit[p], reason[p]))...)
+		}
+		return out
+	}
+	t.Run("clean", func(t *testing.T) {
+		s := fakeSite(t, clean(t))
+		if got := all(s); len(got) != 0 {
+			t.Errorf("a clean site got problems:\n%s", strings.Join(got, "\n"))
+		}
+	})
+	cases := []struct {
+		name string
+		file string
+		body string // replaces the file with this content
+		want []string
+	}{
+		{name: "essentials", file: "nl/a/index.html",
+			body: `<!doctype html><html><head><title></title></head><body><p id=x></p><p id=x></p></body></html>`,
+			want: []string{"no lang", "no dir", "<title>", "description", "canonical", "no quick exit", `id "x" is used 2 times`}},
+		{name: "wrong language", file: "nl/a/index.html",
+			body: strings.Replace(doc(exit, "nl", "en", "/nl/a/", alts, ""), "dir=ltr", "dir=rtl", 1),
+			want: []string{`<html lang="en">, want "nl-BE"`, `<html dir="rtl">, want "ltr"`}},
+		{name: "quick exit elsewhere", file: "nl/a/index.html",
+			body: doc("https://www.payoke.be/", "nl", "nl-BE", "/nl/a/", alts, ""),
+			want: []string{"quick exit must be one"}},
+		{name: "long description", file: "nl/a/index.html",
+			body: strings.Replace(doc(exit, "nl", "nl-BE", "/nl/a/", alts, ""), `content="D"`, `content="`+strings.Repeat("é", 161)+`"`, 1),
+			want: []string{"161 characters"}},
+		{name: "hreflang not reciprocal", file: "en/a/index.html",
+			body: doc(exit, "en", "en", "/en/a/", `<link rel=alternate hreflang=en href=https://www.payoke.be/en/a/><link rel=alternate hreflang=fr-BE href=https://www.payoke.be/fr/a/><link rel=alternate hreflang=x-default href=https://www.payoke.be/en/a/>`, ""),
+			want: []string{"not reciprocal", "hreflang=\"fr-BE\" links to /fr/a/: no such file"}},
+		{name: "broken links", file: "nl/a/index.html",
+			body: doc(exit, "nl", "nl-BE", "/nl/a/", alts, `<a href=/nl/b/>b</a><a href=/nl/a>a</a><a href=/en/a/#nope>x</a><a href="javascript:void(0)">js</a><img src=/nl/a/q.png alt=Q width=1 height=1>`),
+			want: []string{"/nl/b/\">: no such file", "add a trailing slash", `no element with id "nope"`, "javascript: URLs are not allowed", `q.png">: no such file`}},
+		{name: "other origins", file: "nl/a/index.html",
+			body: doc(exit, "nl", "nl-BE", "/nl/a/", alts+`<link rel=stylesheet href=https://fonts.googleapis.com/css><link rel=preconnect href=https://cdn.example>`, `<script src=https://cdn.example/x.js></script><iframe src=https://www.youtube.com/embed/x></iframe><form action=https://forms.example/post></form>`),
+			want: []string{"fonts.googleapis.com/css, another origin", "<link href> loads https://cdn.example", "<script src> loads", "<iframe src> loads", "sends the form to https://forms.example"}},
+		{name: "css from elsewhere", file: "main.css",
+			body: `@font-face{src:url("https://fonts.gstatic.com/a.woff2")}@import 'https://cdn.example/x.css';a{background:url(data:image/png;base64,AAAA)}b{background:url(/missing.png)}`,
+			want: []string{"fonts.gstatic.com", "cdn.example", "data: URL", "/missing.png): no such file"}},
+		{name: "inline code", file: "nl/a/index.html",
+			body: doc(exit, "nl", "nl-BE", "/nl/a/", alts+`<style>p{}</style>`, `<script>alert(1)</script><script type=application/ld+json>{}</script><p style="color:red" onclick="x()">p</p>`),
+			want: []string{"inline <script>", "<style> element", "<p style=", "<p onclick="}},
+		{name: "alt text", file: "nl/a/index.html",
+			body: doc(exit, "nl", "nl-BE", "/nl/a/", alts, `<img src=/nl/a/p.png width=20 height=10><img src=/nl/a/p.png alt="" width=20 height=10 loading=lazy><img src=/nl/a/p.png alt="" aria-hidden=true width=20 height=10 loading=lazy>`),
+			want: []string{"has no alt attribute", "has an empty alt"}},
+		{name: "heavy images", file: "nl/a/index.html",
+			body: doc(exit, "nl", "nl-BE", "/nl/a/", alts, picture+`<img src=/nl/a/p.png alt=B>`+`<picture><source srcset=/nl/a/p.webp type=image/webp><img src=/nl/a/p.png alt=C width=20 height=20 loading=lazy></picture><img src=/nl/a/p.webp alt=D width=20 height=10 loading=lazy>`),
+			want: []string{"needs width and height", `is not the first image: give it loading="lazy"`, "must sit in a <picture>", "says 20×20, but the file is 20×10", "p.webp\">: use a JPEG"}},
+		{name: "heavy home page", file: "nl/index.html",
+			body: doc(exit, "nl", "nl-BE", "/nl/", "", `<a class=help-link href=/nl/a/>help</a><p>`+string(noise)+`</p>`),
+			want: []string{"over its budget of 14336 for a home page"}},
+		{name: "heavy script", file: "main.js", body: string(noise),
+			want: []string{"bytes of JavaScript gzipped [main.js], over the 5120-byte budget"}},
+		{name: "no help links", file: "nl/index.html",
+			body: doc(exit, "nl", "nl-BE", "/nl/", "", ""),
+			want: []string{`/nl/ has no <a class="help-link">`}},
+		{name: "broken redirect", file: "nl/old/index.html",
+			body: `<!doctype html><html><head><meta http-equiv=refresh content="0; url=/nl/gone/"></head></html>`,
+			want: []string{"redirect page has no <html lang>", "noindex", "redirects to /nl/gone/: no such file"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			files := clean(t)
+			files[c.file] = c.body
+			s := fakeSite(t, files)
+			got := all(s)
+			for _, w := range c.want {
+				found := false
+				for _, g := range got {
+					found = found || strings.Contains(g, w)
+				}
+				if !found {
+					t.Errorf("no problem mentions %q; got:\n%s", w, strings.Join(got, "\n"))
+				}
+			}
+		})
+	}
+}
