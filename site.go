@@ -4,7 +4,7 @@ package site
 
 import "embed"
 
-// Files holds config.toml and i18n/*.toml.
+// Files holds config.toml, i18n/*.toml and netlify.toml (response headers and routes).
 //
-//go:embed config.toml i18n
+//go:embed config.toml i18n netlify.toml
 var Files embed.FS

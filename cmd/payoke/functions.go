@@ -1,0 +1,17 @@
+package main
+
+import (
+	"github.com/payoke/site/internal/donate"
+	"github.com/payoke/site/internal/serve"
+)
+
+// functions are the handlers mounted at /api/<name>, as on Netlify, where
+// each is functions/<name>/main.go.
+//
+// WIRING PENDING: webhook.NewFromEnv (/api/stripe-webhook) and
+// contact.NewFromEnv (/api/contact) are added here once their packages build.
+func functions() []serve.Function {
+	return []serve.Function{
+		{Name: "donate", New: donate.NewFromEnv},
+	}
+}

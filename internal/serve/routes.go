@@ -1,0 +1,94 @@
+package serve
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/http"
+	"strings"
+
+	"github.com/pelletier/go-toml/v2"
+)
+
+// functionsPrefix is where Netlify serves the functions.
+const functionsPrefix = "/.netlify/functions/"
+
+// Route is one [[redirects]] table of netlify.toml; the local server
+// follows the same rules as Netlify, in the same order.
+type Route struct {
+	From       string              `toml:"from"`
+	To         string              `toml:"to"`
+	Status     int                 `toml:"status"`
+	Force      bool                `toml:"force"`
+	Conditions map[string][]string `toml:"conditions"`
+}
+
+// LoadRoutes reads and checks the [[redirects]] of netlify.toml in fsys.
+func LoadRoutes(fsys fs.FS) ([]Route, error) {
+	data, err := fs.ReadFile(fsys, "netlify.toml")
+	if err != nil {
+		return nil, err
+	}
+	var file struct {
+		Redirects []Route `toml:"redirects"`
+	}
+	if err := toml.Unmarshal(data, &file); err != nil {
+		return nil, fmt.Errorf("netlify.toml: %w", err)
+	}
+	if len(file.Redirects) == 0 {
+		return nil, errors.New("netlify.toml: no [[redirects]]")
+	}
+	for _, r := range file.Redirects {
+		if !strings.HasPrefix(r.From, "/") || !strings.HasPrefix(r.To, "/") {
+			return nil, fmt.Errorf("netlify.toml: redirect %q → %q: both must be paths on this site", r.From, r.To)
+		}
+		switch r.Status {
+		case http.StatusOK, http.StatusMovedPermanently, http.StatusFound, http.StatusNotFound:
+		default:
+			return nil, fmt.Errorf("netlify.toml: redirect %q: status %d is not one the local server knows", r.From, r.Status)
+		}
+		for name := range r.Conditions {
+			if name != "Language" {
+				return nil, fmt.Errorf("netlify.toml: redirect %q: condition %q is not one the local server knows", r.From, name)
+			}
+		}
+	}
+	return file.Redirects, nil
+}
+
+// match reports whether the route applies to path and, for a pattern
+// ending in *, what the * stands for.
+func (r Route) match(path string) (splat string, ok bool) {
+	prefix, wild := strings.CutSuffix(r.From, "*")
+	if !wild {
+		return "", path == r.From
+	}
+	if path+"/" == prefix {
+		return "", true
+	}
+	return strings.CutPrefix(path, prefix)
+}
+
+// target is the route's destination with :splat filled in.
+func (r Route) target(splat string) string {
+	return strings.ReplaceAll(r.To, ":splat", splat)
+}
+
+// accepts reports whether the request meets the route's conditions. For
+// Language, like Netlify's own local server: the first language the browser
+// lists, without its region.
+func (r Route) accepts(req *http.Request) bool {
+	langs, ok := r.Conditions["Language"]
+	if !ok {
+		return true
+	}
+	first, _, _ := strings.Cut(req.Header.Get("Accept-Language"), ",")
+	first, _, _ = strings.Cut(strings.TrimSpace(first), ";")
+	first, _, _ = strings.Cut(first, "-")
+	for _, l := range langs {
+		if strings.EqualFold(l, first) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,160 @@
+// Package serve is the `payoke serve` command: it builds the site with the
+// pinned Hugo, rebuilds it on every change, and serves it with the function
+// handlers at /api/*, with the routes and headers of netlify.toml.
+package serve
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync"
+	"syscall"
+	"time"
+
+	site "github.com/payoke/site"
+	"github.com/payoke/site/internal/headers"
+	"github.com/payoke/site/internal/hugobuild"
+)
+
+// Function is a function handler and the name it answers to, /api/<Name>.
+type Function struct {
+	Name string
+	New  func(getenv func(string) string, logger *slog.Logger) (http.Handler, error)
+}
+
+// Run runs `payoke serve [-addr host:port] [-source dir]` until ctx ends.
+func Run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer, functions []Function) error {
+	flags := flag.NewFlagSet("serve", flag.ContinueOnError)
+	flags.SetOutput(stderr)
+	addr := flags.String("addr", "127.0.0.1:1313", "`host:port` to listen on")
+	source := flags.String("source", "", "the site's folder (default: the module root)")
+	if err := flags.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return err
+	}
+	if flags.NArg() > 0 {
+		return fmt.Errorf("serve: unexpected arguments %q", flags.Args())
+	}
+
+	root, err := hugobuild.Root(".")
+	if err != nil {
+		return fmt.Errorf("serve: run it inside the site's folder: %w", err)
+	}
+	if *source == "" {
+		*source = root
+	}
+	if *source, err = filepath.Abs(*source); err != nil {
+		return err
+	}
+	hdrs, err := headers.Default()
+	if err != nil {
+		return err
+	}
+	routes, err := LoadRoutes(site.Files)
+	if err != nil {
+		return err
+	}
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		if errors.Is(err, syscall.EADDRINUSE) {
+			return fmt.Errorf("serve: %s is already in use, perhaps by another `payoke serve`; stop it, or choose another address: -addr 127.0.0.1:1314", *addr)
+		}
+		return fmt.Errorf("serve: cannot listen on %s: %w", *addr, err)
+	}
+	defer ln.Close()
+	baseURL := "http://" + ln.Addr().String() + "/"
+
+	dest, err := os.MkdirTemp("", "payoke-serve-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dest)
+
+	logger := slog.New(slog.NewTextHandler(stderr, nil))
+	env := localEnv(getenv, baseURL)
+	if env("STRIPE_SECRET_KEY") == "" {
+		fmt.Fprintln(stdout, "Donations need a Stripe test key: STRIPE_SECRET_KEY=sk_test_… go run ./cmd/payoke serve\n"+
+			"(or offline: `go tool stripe-mock -http-port 12111`, then STRIPE_SECRET_KEY=sk_test_123 STRIPE_API_URL=http://127.0.0.1:12111).")
+	}
+	api := make(map[string]http.Handler, len(functions))
+	for _, f := range functions {
+		h, err := f.New(env, logger.With("function", f.Name))
+		if err != nil {
+			// One misconfigured function should not keep the site from running.
+			fmt.Fprintf(stdout, "/api/%s is off: %v\n", f.Name, err)
+			h = unavailable(f.Name, err)
+		}
+		api[f.Name] = h
+	}
+
+	fmt.Fprintln(stdout, "Building the site with the pinned Hugo…")
+	if _, err := hugobuild.Build(ctx, root, *source, dest, "--baseURL", baseURL); err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	bin, err := hugoBinary(ctx, root)
+	if err != nil {
+		return err
+	}
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var wg sync.WaitGroup
+	watchErr := make(chan error, 1)
+	wg.Go(func() { watchErr <- watch(ctx, bin, root, *source, dest, baseURL, stdout) })
+
+	srv := &http.Server{
+		Handler:           NewHandler(dest, routes, hdrs, api, logger),
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	serveErr := make(chan error, 1)
+	wg.Go(func() { serveErr <- srv.Serve(ln) })
+	fmt.Fprintf(stdout, "Payoke runs at %s (edits show on reload; Ctrl-C stops it)\n", baseURL)
+
+	var runErr error
+	select {
+	case <-ctx.Done():
+	case err := <-watchErr:
+		runErr = err
+	case err := <-serveErr:
+		runErr = err
+	}
+	shutdownCtx, stop := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer stop()
+	if err := srv.Shutdown(shutdownCtx); err != nil && runErr == nil {
+		runErr = err
+	}
+	cancel()
+	wg.Wait()
+	fmt.Fprintln(stdout, "Stopped.")
+	return runErr
+}
+
+// localEnv is getenv with local defaults: SITE_URL is this server.
+func localEnv(getenv func(string) string, baseURL string) func(string) string {
+	return func(key string) string {
+		v := getenv(key)
+		if v == "" && key == "SITE_URL" {
+			return baseURL[:len(baseURL)-1]
+		}
+		return v
+	}
+}
+
+// unavailable answers for a function that could not start, and says why.
+func unavailable(name string, err error) http.Handler {
+	msg := fmt.Sprintf("/api/%s is not available on this local server: %v\n", name, err)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, msg, http.StatusServiceUnavailable)
+	})
+}

@@ -1,0 +1,165 @@
+package serve
+
+import (
+	"io"
+	"io/fs"
+	"log/slog"
+	"mime"
+	"net/http"
+	"os"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/payoke/site/internal/headers"
+)
+
+// NewHandler serves the built site in dir the way Netlify serves public/:
+// the routes of netlify.toml in order (functions, language redirect, pages
+// not found), pretty URLs, and the headers of netlify.toml on every response.
+// functions maps a function's name to its handler, mounted at /api/<name>.
+func NewHandler(dir string, routes []Route, hdrs *headers.Set, functions map[string]http.Handler, logger *slog.Logger) http.Handler {
+	api := make(map[string]http.Handler, len(functions))
+	for name, h := range functions {
+		// The same wrapper the deployed functions use.
+		api[name] = hdrs.API(h)
+	}
+	s := &siteHandler{files: os.DirFS(dir), routes: routes, hdrs: hdrs, api: api, logger: logger}
+	mux := http.NewServeMux() // cleans paths (.., //) before s sees them
+	mux.Handle("/", s)
+	return mux
+}
+
+type siteHandler struct {
+	files  fs.FS
+	routes []Route
+	hdrs   *headers.Set
+	api    map[string]http.Handler
+	logger *slog.Logger
+}
+
+func (s *siteHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	p := r.URL.Path
+	file, isDir := s.lookup(p)
+	exists := file != "" || isDir
+	for _, route := range s.routes {
+		splat, ok := route.match(p)
+		if !ok || !route.accepts(r) || (exists && !route.Force) {
+			continue
+		}
+		to := route.target(splat)
+		switch {
+		case route.Status == http.StatusOK && strings.HasPrefix(to, functionsPrefix):
+			s.function(w, r, strings.TrimPrefix(to, functionsPrefix))
+		case route.Status == http.StatusOK:
+			s.file(w, r, p, strings.TrimPrefix(to, "/"), http.StatusOK)
+		case route.Status == http.StatusNotFound:
+			s.file(w, r, p, strings.TrimPrefix(to, "/"), http.StatusNotFound)
+		default:
+			s.setHeaders(w, p)
+			http.Redirect(w, r, to, route.Status)
+		}
+		return
+	}
+	switch {
+	case isDir:
+		s.setHeaders(w, p)
+		target := p + "/"
+		if r.URL.RawQuery != "" {
+			target += "?" + r.URL.RawQuery
+		}
+		http.Redirect(w, r, target, http.StatusMovedPermanently)
+	case file != "":
+		s.file(w, r, p, file, http.StatusOK)
+	default:
+		s.setHeaders(w, p)
+		http.NotFound(w, r)
+	}
+}
+
+// lookup finds the file for a URL path: the file itself, or index.html in
+// a folder. isDir is true for a folder asked for without its final slash.
+func (s *siteHandler) lookup(p string) (file string, isDir bool) {
+	name := strings.TrimPrefix(p, "/")
+	if name == "" || strings.HasSuffix(name, "/") {
+		name += "index.html"
+	}
+	if !fs.ValidPath(name) {
+		return "", false
+	}
+	info, err := fs.Stat(s.files, name)
+	if err != nil {
+		return "", false
+	}
+	if info.IsDir() {
+		_, err := fs.Stat(s.files, path.Join(name, "index.html"))
+		return "", err == nil
+	}
+	return name, false
+}
+
+func (s *siteHandler) setHeaders(w http.ResponseWriter, p string) {
+	for name, values := range s.hdrs.For(p) {
+		w.Header()[name] = values
+	}
+	// Netlify's own default for files no rule gives a Cache-Control.
+	if w.Header().Get("Cache-Control") == "" {
+		w.Header().Set("Cache-Control", "public, max-age=0, must-revalidate")
+	}
+}
+
+// file answers with a file of the site, with the headers for the path asked.
+func (s *siteHandler) file(w http.ResponseWriter, r *http.Request, p, name string, status int) {
+	s.setHeaders(w, p)
+	f, err := s.files.Open(name)
+	if err != nil {
+		http.NotFound(w, r)
+		return
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil || info.IsDir() {
+		http.NotFound(w, r)
+		return
+	}
+	if status == http.StatusOK {
+		if rs, ok := f.(io.ReadSeeker); ok {
+			http.ServeContent(w, r, name, info.ModTime(), rs)
+			return
+		}
+	}
+	if ct := mime.TypeByExtension(path.Ext(name)); ct != "" {
+		w.Header().Set("Content-Type", ct)
+	}
+	w.WriteHeader(status)
+	if r.Method != http.MethodHead {
+		io.Copy(w, f)
+	}
+}
+
+// function hands the request to a function, as Netlify does after its
+// /api/* rewrite. Only the method, path, status and time are logged.
+func (s *siteHandler) function(w http.ResponseWriter, r *http.Request, name string) {
+	h, ok := s.api[name]
+	if !ok {
+		s.setHeaders(w, r.URL.Path)
+		http.NotFound(w, r)
+		return
+	}
+	start := time.Now()
+	rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+	h.ServeHTTP(rec, r)
+	s.logger.Info("function", "name", name, "method", r.Method, "status", rec.status, "duration", time.Since(start).Round(time.Millisecond))
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *statusRecorder) WriteHeader(status int) {
+	r.status = status
+	r.ResponseWriter.WriteHeader(status)
+}
+
+func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
