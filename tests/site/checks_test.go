@@ -10,6 +10,7 @@ import (
 	"image"
 	"image/png"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -23,6 +24,15 @@ func fakeSite(t *testing.T, files map[string]string) *site {
 	cfg, err := siteconfig.Load(root.Files)
 	if err != nil {
 		t.Fatal(err)
+	}
+	// The site languages, and one help-only language written right to left.
+	cfg.Languages = slices.DeleteFunc(cfg.Languages, func(l siteconfig.Language) bool { return l.Params.HelpOnly })
+	xx := siteconfig.Language{Lang: "xx", Locale: "xx", Direction: "rtl", Weight: 99}
+	xx.Params.HelpOnly = true
+	cfg.Languages = append(cfg.Languages, xx)
+	cfg.LanguageMap = map[string]siteconfig.Language{}
+	for _, l := range cfg.Languages {
+		cfg.LanguageMap[l.Lang] = l
 	}
 	m := map[string][]byte{}
 	for k, v := range files {
@@ -74,6 +84,7 @@ func TestChecksFindFaults(t *testing.T) {
 			"nl/index.html":     doc(exit, "nl", "nl-BE", "/nl/", "", `<a class=help-link href=/nl/a/>help</a>`),
 			"en/index.html":     doc(exit, "en", "en", "/en/", "", `<a class=help-link href=/en/a/>help</a>`),
 			"fr/index.html":     doc(exit, "fr", "fr-BE", "/fr/", "", `<a class=help-link href=/fr/>aide</a>`),
+			"xx/index.html":     strings.Replace(doc(exit, "xx", "xx", "/xx/", "", ""), "dir=ltr", "dir=rtl", 1),
 			"nl/old/index.html": `<!doctype html><html lang=nl-BE><head><meta name=robots content=noindex><meta http-equiv=refresh content="0; url=https://www.payoke.be/nl/a/"></head></html>`,
 		}
 	}
@@ -99,6 +110,7 @@ func TestChecksFindFaults(t *testing.T) {
 		out = append(out, problems...)
 		for _, p := range s.contentPages() {
 			out = append(out, checkWeight(s.measure(p, map[string]int{}, limit[p], reason[p]))...)
+			out = append(out, checkBlocking(p)...)
 		}
 		return out
 	}
@@ -152,6 +164,18 @@ func TestChecksFindFaults(t *testing.T) {
 			want: []string{"over its budget of 14336 for a home page"}},
 		{name: "heavy script", file: "main.js", body: string(noise),
 			want: []string{"bytes of JavaScript gzipped [main.js], over the 5120-byte budget"}},
+		{name: "blocking script", file: "nl/a/index.html",
+			body: doc(exit, "nl", "nl-BE", "/nl/a/", alts+`<script src=/main.js></script>`, ""),
+			want: []string{`<script src="/main.js"> blocks the first render`}},
+		{name: "heavy help-language page", file: "xx/index.html",
+			body: strings.Replace(doc(exit, "xx", "xx", "/xx/", "", "<p>"+string(noise)+"</p>"), "dir=ltr", "dir=rtl", 1),
+			want: []string{"over its budget of 14336 for a help language page"}},
+		{name: "help-language page left to right", file: "xx/index.html",
+			body: doc(exit, "xx", "xx", "/xx/", "", ""),
+			want: []string{`<html dir="ltr">, want "rtl"`}},
+		{name: "heavy get-help page", file: "nl/a/index.html",
+			body: doc(exit, "nl", "nl-BE", "/nl/a/", alts, "<p>"+string(noise)+"</p>"),
+			want: []string{"over its budget of 14336 for a get help page"}},
 		{name: "no help links", file: "nl/index.html",
 			body: doc(exit, "nl", "nl-BE", "/nl/", "", ""),
 			want: []string{`/nl/ has no <a class="help-link">`}},

@@ -15,10 +15,16 @@ import (
 
 func TestBuildPrintsNoWarnings(t *testing.T) {
 	if built.err != nil {
-		t.Fatalf("go tool hugo must build the site without errors or warnings: %v", built.err)
-	}
-	if out := strings.TrimSpace(built.log); out != "" {
-		t.Logf("hugo printed:\n%s", out)
+		var lines []string
+		seen := map[string]bool{}
+		for _, l := range strings.Split(built.err.Error()+"\n"+built.log, "\n") {
+			important := strings.Contains(l, "WARN") || strings.Contains(l, "ERROR") || strings.Contains(l, "failed")
+			if important && !seen[l] {
+				seen[l] = true
+				lines = append(lines, l)
+			}
+		}
+		t.Fatalf("go tool hugo must build the site without errors or warnings:\n%s", strings.Join(lines, "\n"))
 	}
 }
 

@@ -135,6 +135,7 @@ func TestPageWeight(t *testing.T) {
 		w := s.measure(p, gz, limit[p], reason[p])
 		all = append(all, w)
 		report(t, p.where(), checkWeight(w))
+		report(t, p.where(), checkBlocking(p))
 	}
 	sort.Slice(all, func(i, j int) bool { return all[i].total() > all[j].total() })
 	var b strings.Builder
@@ -144,6 +145,12 @@ func TestPageWeight(t *testing.T) {
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d (%s)\t\n", w.page.url.Path, w.html, w.css, w.js, w.total(), w.limit, w.limitReason)
 	}
 	tw.Flush()
+	for _, w := range all {
+		if w.limit == oneRoundTrip {
+			fmt.Fprintf(&b, "heaviest page with a one-round-trip budget: %s, %d of %d bytes (%s)\n", w.page.url.Path, w.total(), w.limit, w.limitReason)
+			break
+		}
+	}
 	t.Logf("the ten heaviest of %d pages, bytes gzipped (HTML + CSS + JS for the first render):\n%s", len(all), b.String())
 }
 
@@ -155,6 +162,21 @@ func checkWeight(w weight) []string {
 	}
 	if w.js > scriptBudget {
 		out = append(out, fmt.Sprintf("loads %d bytes of JavaScript gzipped %v, over the %d-byte budget", w.js, w.scripts, scriptBudget))
+	}
+	return out
+}
+
+// checkBlocking: a script without defer stops the first render until it has
+// loaded. (Scripts and styles from another origin are refused outright by
+// TestNothingFromAnotherOrigin.)
+func checkBlocking(p *page) []string {
+	var out []string
+	for _, sc := range elements(p.doc, "script") {
+		_, deferred := attr(sc, "defer")
+		_, async := attr(sc, "async")
+		if src, ok := attr(sc, "src"); ok && !deferred && !async && get(sc, "type") != "module" {
+			out = append(out, fmt.Sprintf("<script src=%q> blocks the first render: add defer", src))
+		}
 	}
 	return out
 }
