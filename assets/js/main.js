@@ -1,4 +1,5 @@
 // The site's one script, bundled by Hugo's js.Build. Every page works without it.
 import { initQuickExit } from "./quick-exit.js";
+import "./contact.js"; // time trap on the contact form, if the page has one
 
 initQuickExit(document);

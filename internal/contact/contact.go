@@ -1,0 +1,417 @@
+// Package contact is the /api/contact handler: it checks a message sent with
+// the contact form and mails it to Payoke's staff, without losing what the
+// person wrote and without logging any of it.
+package contact
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	netmail "net/mail"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"golang.org/x/text/language"
+
+	site "github.com/payoke/site"
+	"github.com/payoke/site/internal/i18n"
+	"github.com/payoke/site/internal/mail"
+	"github.com/payoke/site/internal/siteconfig"
+)
+
+// Options are the handler's dependencies and limits; zero limits take the
+// defaults below.
+type Options struct {
+	Sender  mail.Sender
+	To      []string // staff addresses
+	Site    *siteconfig.Config
+	Strings *i18n.Catalog
+	// SiteURL is the site's origin, trusted for cross-origin form posts
+	// (same-origin posts are always accepted).
+	SiteURL string
+	Logger  *slog.Logger
+
+	Now        func() time.Time // default time.Now
+	RateLimit  int              // messages per client per RateWindow; default 5
+	RateWindow time.Duration    // default 1 hour
+	MaxClients int              // clients tracked at once; default 10000
+	MinFill    time.Duration    // time trap for JavaScript visitors; default 3s
+	MaxBody    int64            // request body limit in bytes; default 128 KiB
+	// ClientIP names the client for the rate limit; default: the host of
+	// RemoteAddr.
+	ClientIP func(*http.Request) string
+}
+
+type handler struct {
+	sender   mail.Sender
+	to       []string
+	site     *siteconfig.Config
+	strings  *i18n.Catalog
+	logger   *slog.Logger
+	now      func() time.Time
+	limit    *limiter
+	minFill  time.Duration
+	maxBody  int64
+	clientIP func(*http.Request) string
+	cop      *http.CrossOriginProtection
+	checked  http.Handler // post behind the cross-origin check
+	matcher  language.Matcher
+	langs    []string
+}
+
+// New returns the /api/contact handler. It panics if SiteURL is not an
+// origin: NewFromEnv checks it first.
+func New(o Options) http.Handler {
+	h := &handler{
+		sender: o.Sender, to: o.To, site: o.Site, strings: o.Strings, logger: o.Logger,
+		now: o.Now, minFill: o.MinFill, maxBody: o.MaxBody, clientIP: o.ClientIP,
+		cop: http.NewCrossOriginProtection(), langs: o.Site.SiteLanguages(),
+	}
+	if h.logger == nil {
+		h.logger = slog.New(slog.DiscardHandler)
+	}
+	if h.now == nil {
+		h.now = time.Now
+	}
+	if h.minFill == 0 {
+		h.minFill = 3 * time.Second
+	}
+	if h.maxBody == 0 {
+		// 5,000 characters of a non-Latin script, percent-encoded, take up
+		// to 60 KB; the rest of the form fits in the margin.
+		h.maxBody = 128 << 10
+	}
+	if h.clientIP == nil {
+		h.clientIP = remoteIP
+	}
+	max, window, clients := o.RateLimit, o.RateWindow, o.MaxClients
+	if max == 0 {
+		max = 5
+	}
+	if window == 0 {
+		window = time.Hour
+	}
+	if clients == 0 {
+		clients = 10000
+	}
+	h.limit = newLimiter(max, window, clients)
+	if o.SiteURL != "" {
+		if err := h.cop.AddTrustedOrigin(o.SiteURL); err != nil {
+			panic(fmt.Sprintf("contact: SiteURL: %v", err))
+		}
+	}
+	h.cop.SetDenyHandler(http.HandlerFunc(h.crossSite))
+	h.checked = h.cop.Handler(http.HandlerFunc(h.post))
+	var tags []language.Tag
+	for _, l := range h.langs {
+		tags = append(tags, language.Make(l))
+	}
+	h.matcher = language.NewMatcher(tags)
+	return h
+}
+
+// NewFromEnv reads SMTP_URL, MAIL_FROM, CONTACT_TO, SITE_URL (+ OUTBOX_DIR)
+// and returns the /api/contact handler.
+//
+// CONTACT_TO is a comma-separated list of staff addresses, required with
+// SMTP_URL; in outbox mode it defaults to the organisation's address. SITE_URL
+// defaults to the baseURL of config.toml. On Netlify (AWS_LAMBDA_FUNCTION_NAME
+// set) the rate limit reads the client address from X-Nf-Client-Connection-Ip,
+// which Netlify's proxy sets; elsewhere that header could be forged and is
+// ignored.
+func NewFromEnv(getenv func(string) string, logger *slog.Logger) (http.Handler, error) {
+	cfg, err := siteconfig.Load(site.Files)
+	if err != nil {
+		return nil, err
+	}
+	cat, err := i18n.Load(site.Files, cfg.DefaultLanguage)
+	if err != nil {
+		return nil, err
+	}
+	sender, err := mail.FromEnv(getenv, logger)
+	if err != nil {
+		return nil, err
+	}
+	var to []string
+	rawTo := getenv("CONTACT_TO")
+	if rawTo == "" {
+		if getenv("SMTP_URL") != "" {
+			return nil, errors.New("contact: CONTACT_TO is required when SMTP_URL is set")
+		}
+		rawTo = cfg.Params.Organisation.Email
+	}
+	for _, a := range strings.Split(rawTo, ",") {
+		addr, err := netmail.ParseAddress(strings.TrimSpace(a))
+		if err != nil {
+			return nil, fmt.Errorf("contact: CONTACT_TO: %w", err)
+		}
+		to = append(to, addr.Address)
+	}
+	siteURL := getenv("SITE_URL")
+	if siteURL == "" {
+		siteURL = cfg.BaseURL
+	}
+	u, err := url.Parse(siteURL)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return nil, fmt.Errorf("contact: SITE_URL %q must be an http(s) URL", siteURL)
+	}
+	o := Options{Sender: sender, To: to, Site: cfg, Strings: cat, SiteURL: u.Scheme + "://" + u.Host, Logger: logger}
+	if getenv("AWS_LAMBDA_FUNCTION_NAME") != "" {
+		o.ClientIP = func(r *http.Request) string {
+			if ip := r.Header.Get("X-Nf-Client-Connection-Ip"); ip != "" {
+				return ip
+			}
+			return remoteIP(r)
+		}
+	}
+	return New(o), nil
+}
+
+func remoteIP(r *http.Request) string {
+	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
+		return host
+	}
+	return r.RemoteAddr
+}
+
+// thanksPath is the localized thank-you page (content/<lang>/contact-thanks.md).
+func thanksPath(lang string) string {
+	switch lang {
+	case "en":
+		return "/en/contact/thank-you/"
+	case "fr":
+		return "/fr/contact/merci/"
+	default:
+		return "/nl/contact/bedankt/"
+	}
+}
+
+func contactPath(lang string) string { return "/" + lang + "/contact/" }
+
+// requestLang guesses the language before the form is read, from
+// Accept-Language; the form's own lang field wins once it is read.
+func (h *handler) requestLang(r *http.Request) string {
+	tags, _, _ := language.ParseAcceptLanguage(r.Header.Get("Accept-Language"))
+	if len(tags) == 0 {
+		return h.site.DefaultLanguage
+	}
+	_, i, conf := h.matcher.Match(tags...)
+	if conf == language.No {
+		return h.site.DefaultLanguage
+	}
+	return h.langs[i]
+}
+
+func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		h.notice(w, r, h.requestLang(r), http.StatusMethodNotAllowed, "contact_method_title", "contact_method_text")
+		return
+	}
+	h.checked.ServeHTTP(w, r)
+}
+
+func (h *handler) crossSite(w http.ResponseWriter, r *http.Request) {
+	h.logger.Warn("contact: cross-origin post refused")
+	h.notice(w, r, h.requestLang(r), http.StatusForbidden, "contact_forbidden_title", "contact_forbidden_text")
+}
+
+func (h *handler) post(w http.ResponseWriter, r *http.Request) {
+	lang := h.requestLang(r)
+	if r.ContentLength > h.maxBody {
+		h.tooLarge(w, r, lang)
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, h.maxBody)
+	if err := r.ParseForm(); err != nil {
+		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+			h.tooLarge(w, r, lang)
+			return
+		}
+		h.logger.Info("contact: unreadable form")
+		h.formPage(w, r, lang, form{}, []problem{{ID: "contact_error_characters"}}, http.StatusBadRequest)
+		return
+	}
+	f := parseForm(r.PostForm)
+	if h.site.IsSiteLanguage(f.Lang) {
+		lang = f.Lang
+	}
+	if f.Website != "" {
+		// A robot filled the hidden field: answer as on success, send nothing.
+		h.logger.Info("contact: honeypot filled, nothing sent")
+		h.success(w, r, lang)
+		return
+	}
+	if ps := f.validate(); len(ps) > 0 {
+		h.logger.Info("contact: form refused", "problems", len(ps))
+		h.formPage(w, r, lang, f, ps, http.StatusBadRequest)
+		return
+	}
+	if f.tooFast(h.minFill) {
+		h.logger.Info("contact: form filled too fast")
+		h.formPage(w, r, lang, f, []problem{{ID: "contact_error_too_fast"}}, http.StatusBadRequest)
+		return
+	}
+	if ok, retry := h.limit.allow(h.clientIP(r), h.now()); !ok {
+		h.logger.Warn("contact: rate limit reached")
+		w.Header().Set("Retry-After", strconv.Itoa(int(retry.Round(time.Second)/time.Second)+1))
+		h.keepPage(w, r, lang, f, http.StatusTooManyRequests, "contact_busy_title", "contact_busy_text")
+		return
+	}
+	if err := h.sender.Send(r.Context(), h.message(f)); err != nil {
+		// The error comes from the mail package and names no content.
+		h.logger.Error("contact: delivery failed", "err", err)
+		h.keepPage(w, r, lang, f, http.StatusServiceUnavailable, "contact_failed_title", "contact_failed_text")
+		return
+	}
+	h.logger.Info("contact: message sent", "lang", lang, "topic", f.topic())
+	h.success(w, r, lang)
+}
+
+func wantsJSON(r *http.Request) bool {
+	return strings.Contains(r.Header.Get("Accept"), "application/json")
+}
+
+func noStore(w http.ResponseWriter, contentType string) {
+	w.Header().Set("Content-Type", contentType)
+	w.Header().Set("Cache-Control", "no-store")
+}
+
+func (h *handler) success(w http.ResponseWriter, r *http.Request, lang string) {
+	if wantsJSON(r) {
+		writeJSON(w, http.StatusOK, map[string]string{"url": thanksPath(lang)})
+		return
+	}
+	noStore(w, "text/html; charset=utf-8")
+	w.Header().Set("Location", thanksPath(lang))
+	w.WriteHeader(http.StatusSeeOther)
+}
+
+func (h *handler) tooLarge(w http.ResponseWriter, r *http.Request, lang string) {
+	h.logger.Info("contact: body too large")
+	// Close the connection rather than read the rest of a huge body.
+	w.Header().Set("Connection", "close")
+	h.notice(w, r, lang, http.StatusRequestEntityTooLarge, "contact_too_large_title", "contact_too_large_text")
+}
+
+type jsonProblem struct {
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+// writeError answers a JSON client: the contract's {"error":{"field","message"}}
+// with the first problem, and every problem under "errors".
+func writeError(w http.ResponseWriter, status int, ps []jsonProblem) {
+	writeJSON(w, status, map[string]any{"error": ps[0], "errors": ps})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	noStore(w, "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v)
+}
+
+func (h *handler) render(w http.ResponseWriter, status int, p pageView) {
+	noStore(w, "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	if err := pageTemplate.Execute(w, p); err != nil {
+		h.logger.Error("contact: page", "err", err)
+	}
+}
+
+// notice is a page with a title, a sentence, the phone and a link back to the
+// form, for answers given before the form was read.
+func (h *handler) notice(w http.ResponseWriter, r *http.Request, lang string, status int, titleID, textID string) {
+	if wantsJSON(r) {
+		writeError(w, status, []jsonProblem{{Message: h.strings.MustT(lang, textID, nil)}})
+		return
+	}
+	p := h.newPage(lang, titleID, textID)
+	p.Back = contactPath(lang)
+	h.render(w, status, p)
+}
+
+// formPage shows the form again with its values and each problem beside its field.
+func (h *handler) formPage(w http.ResponseWriter, r *http.Request, lang string, f form, ps []problem, status int) {
+	errs := map[string]string{}
+	var shown []shownProblem
+	var js []jsonProblem
+	for _, p := range ps {
+		text := h.strings.MustT(lang, p.ID, map[string]any{"Max": p.Max})
+		if _, dup := errs[p.Field]; p.Field != "" && !dup {
+			errs[p.Field] = text
+		}
+		shown = append(shown, shownProblem{Field: p.Field, Text: text})
+		js = append(js, jsonProblem{Field: p.Field, Message: text})
+	}
+	if wantsJSON(r) {
+		writeError(w, status, js)
+		return
+	}
+	page := h.newPage(lang, "contact_errors_title", "")
+	page.Problems = shown
+	page.Form = h.formFields(lang, f, errs)
+	h.render(w, status, page)
+}
+
+// keepPage answers a failure after a valid form: the message stays on screen,
+// in the form, ready to copy or send again, with the phone number.
+func (h *handler) keepPage(w http.ResponseWriter, r *http.Request, lang string, f form, status int, titleID, textID string) {
+	if wantsJSON(r) {
+		writeError(w, status, []jsonProblem{{Message: h.strings.MustT(lang, textID, nil)}})
+		return
+	}
+	page := h.newPage(lang, titleID, textID)
+	page.Form = h.formFields(lang, f, nil)
+	h.render(w, status, page)
+}
+
+// message writes the staff e-mail in the site's default language. No visitor
+// text goes into a header: the subject holds only the topic's label, and the
+// e-mail address, once checked, only Reply-To.
+func (h *handler) message(f form) mail.Message {
+	staff := h.site.DefaultLanguage
+	t := func(id string) string { return h.strings.MustT(staff, id, nil) }
+	orNone := func(s string) string {
+		if s == "" {
+			return t("contact_mail_not_given")
+		}
+		return s
+	}
+	topic := t("contact_topic_" + f.topic())
+	langLabel := f.Lang
+	for _, l := range h.site.Languages {
+		if l.Lang == f.Lang {
+			langLabel = l.Label + " (" + l.Lang + ")"
+		}
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s\n\n", t("contact_mail_intro"))
+	fmt.Fprintf(&b, "%s: %s\n", t("contact_mail_topic"), topic)
+	fmt.Fprintf(&b, "%s: %s\n", t("contact_mail_language"), orNone(langLabel))
+	fmt.Fprintf(&b, "%s: %s\n", t("contact_mail_name"), orNone(f.Name))
+	fmt.Fprintf(&b, "%s: %s\n", t("contact_mail_email"), orNone(f.Email))
+	fmt.Fprintf(&b, "%s: %s\n\n", t("contact_mail_phone"), orNone(f.Phone))
+	fmt.Fprintf(&b, "%s:\n%s\n\n", t("contact_mail_safe"), orNone(f.Safe))
+	fmt.Fprintf(&b, "%s:\n%s\n\n", t("contact_mail_message"), f.Message)
+	fmt.Fprintf(&b, "-- \n%s\n", t("contact_mail_reply"))
+	m := mail.Message{
+		To:      h.to,
+		Subject: oneLine(h.strings.MustT(staff, "contact_mail_subject", map[string]any{"Topic": topic})),
+		Body:    b.String(),
+	}
+	if addr, ok := replyTo(f.Email); ok {
+		m.ReplyTo = addr
+	}
+	return m
+}
+
+// oneLine drops anything that could end a header line.
+func oneLine(s string) string {
+	return strings.Join(strings.FieldsFunc(s, func(r rune) bool { return r < ' ' || r == 0x7f }), " ")
+}

@@ -1,0 +1,80 @@
+package contact
+
+import (
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"sync"
+	"time"
+)
+
+// limiter allows each client a few messages per window, in memory.
+//
+// Clients are known only by an HMAC of their IP address under a salt drawn
+// at start and never stored or shown, so the table holds no address and its
+// keys cannot be turned back into one (IPv4 has few enough addresses to hash
+// them all; a secret salt stops that). A restart forgets everything.
+type limiter struct {
+	salt   [32]byte
+	max    int
+	window time.Duration
+	cap    int // most clients tracked at once
+
+	mu   sync.Mutex
+	hits map[[16]byte][]time.Time
+}
+
+func newLimiter(max int, window time.Duration, capacity int) *limiter {
+	l := &limiter{max: max, window: window, cap: capacity, hits: map[[16]byte][]time.Time{}}
+	rand.Read(l.salt[:])
+	return l
+}
+
+func (l *limiter) key(ip string) [16]byte {
+	m := hmac.New(sha256.New, l.salt[:])
+	m.Write([]byte(ip))
+	var k [16]byte
+	copy(k[:], m.Sum(nil))
+	return k
+}
+
+// allow records one attempt by ip at now and reports whether it is within
+// the limit; when it is not, it also says when to retry.
+func (l *limiter) allow(ip string, now time.Time) (bool, time.Duration) {
+	k := l.key(ip)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	recent := l.recent(l.hits[k], now)
+	if len(recent) >= l.max {
+		l.hits[k] = recent
+		return false, recent[0].Add(l.window).Sub(now)
+	}
+	if _, known := l.hits[k]; !known && len(l.hits) >= l.cap {
+		l.prune(now)
+		if len(l.hits) >= l.cap {
+			// A flood from very many addresses: refuse newcomers rather than
+			// let the table grow without end or mail staff without end.
+			return false, l.window
+		}
+	}
+	l.hits[k] = append(recent, now)
+	return true, 0
+}
+
+func (l *limiter) recent(ts []time.Time, now time.Time) []time.Time {
+	i := 0
+	for i < len(ts) && now.Sub(ts[i]) >= l.window {
+		i++
+	}
+	return ts[i:]
+}
+
+func (l *limiter) prune(now time.Time) {
+	for k, ts := range l.hits {
+		if r := l.recent(ts, now); len(r) == 0 {
+			delete(l.hits, k)
+		} else {
+			l.hits[k] = r
+		}
+	}
+}
