@@ -18,6 +18,10 @@ import (
 // ones netlify.toml gives this path.
 const APIPath = "/api/"
 
+// DefaultCacheControl is what Netlify sends when no rule sets Cache-Control
+// (pages, for one): the browser revalidates every time.
+const DefaultCacheControl = "public, max-age=0, must-revalidate"
+
 // Rule is one [[headers]] table: the headers for the paths `for` matches.
 type Rule struct {
 	For    string            `toml:"for"`

@@ -104,7 +104,7 @@ func (s *siteHandler) setHeaders(w http.ResponseWriter, p string) {
 	}
 	// Netlify's own default for files no rule gives a Cache-Control.
 	if w.Header().Get("Cache-Control") == "" {
-		w.Header().Set("Cache-Control", "public, max-age=0, must-revalidate")
+		w.Header().Set("Cache-Control", headers.DefaultCacheControl)
 	}
 }
 
