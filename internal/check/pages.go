@@ -73,6 +73,13 @@ func checkFrontMatter(s *site, rep *Report) {
 			}
 			rep.errorf(p.file, u.line, "the address (url) %q must start with \"/%s/\", the language of this page, like \"url: /%s/%s\"", u.raw, p.lang.code, p.lang.code, rest)
 		}
+		if !draft {
+			for i, line := range p.body {
+				if isPlaceholder(line) {
+					rep.errorf(p.file, p.bodyStart+i, "this line is still the example text from the template — replace it with your own words, or delete it")
+				}
+			}
+		}
 		if draft {
 			if f, ok := p.get("draft"); ok {
 				rep.warnf(p.file, f.line, "this page is a draft and will not be published — remove the line \"draft: true\" when it is ready")
