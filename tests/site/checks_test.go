@@ -67,26 +67,60 @@ func TestChecksFindFaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	exit := cfg.Params.QuickExit
-	alts := `<link rel=alternate hreflang=nl-BE href=https://www.payoke.be/nl/a/><link rel=alternate hreflang=en href=https://www.payoke.be/en/a/><link rel=alternate hreflang=x-default href=https://www.payoke.be/nl/a/>`
+	// head names the nl, en and fr versions of a page at /<lang>/<rest>.
+	head := func(rest string) string {
+		var b strings.Builder
+		for _, l := range [][2]string{{"nl", "nl-BE"}, {"en", "en"}, {"fr", "fr-BE"}, {"nl", "x-default"}} {
+			fmt.Fprintf(&b, `<link rel=alternate hreflang=%s href=https://www.payoke.be/%s/%s>`, l[1], l[0], rest)
+		}
+		return b.String()
+	}
+	alts := head("a/")
+	sitemap := func(lang string) string {
+		var b strings.Builder
+		b.WriteString(`<?xml version="1.0" encoding="utf-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">`)
+		for _, rest := range []string{"", "a/"} {
+			fmt.Fprintf(&b, `<url><loc>https://www.payoke.be/%s/%s</loc>`, lang, rest)
+			for _, l := range [][2]string{{"nl", "nl-BE"}, {"en", "en"}, {"fr", "fr-BE"}} {
+				fmt.Fprintf(&b, `<xhtml:link rel="alternate" hreflang="%s" href="https://www.payoke.be/%s/%s"/>`, l[1], l[0], rest)
+			}
+			b.WriteString(`</url>`)
+		}
+		return b.String() + `</urlset>`
+	}
+	index := `<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">`
+	for _, l := range []string{"nl", "en", "fr", "xx"} {
+		index += `<sitemap><loc>https://www.payoke.be/` + l + `/sitemap.xml</loc></sitemap>`
+	}
+	index += `</sitemapindex>`
 	picture := `<picture><source srcset=/nl/a/p.webp type=image/webp><img src=/nl/a/p.png alt="A heart" width=20 height=10></picture>`
 	noise := make([]byte, 40000)
 	for i := range noise {
 		noise[i] = byte('a' + rand.IntN(26))
 	}
 	clean := func(t *testing.T) map[string]string {
-		return map[string]string{
+		files := map[string]string{
 			"main.css":          "body{background:url(/nl/a/p.png)}",
 			"main.js":           "console.log(1)",
+			"robots.txt":        "User-agent: *\nSitemap: https://www.payoke.be/sitemap.xml\n",
+			"sitemap.xml":       index,
+			"xx/sitemap.xml":    `<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>https://www.payoke.be/xx/</loc></url></urlset>`,
 			"nl/a/p.png":        pngFile(t, 20, 10),
 			"nl/a/p.webp":       "RIFF",
 			"nl/a/index.html":   doc(exit, "nl", "nl-BE", "/nl/a/", alts, `<a href=#main>top</a><a href=/en/a/>en</a><a href="https://example.org/">elsewhere</a><a href=mailto:x@example.org>mail</a>`+picture+`<form method=post action=/api/contact></form>`),
-			"en/a/index.html":   doc(exit, "en", "en", "/en/a/", alts, ""),
-			"nl/index.html":     doc(exit, "nl", "nl-BE", "/nl/", "", `<a class=help-link href=/nl/a/>help</a>`),
-			"en/index.html":     doc(exit, "en", "en", "/en/", "", `<a class=help-link href=/en/a/>help</a>`),
-			"fr/index.html":     doc(exit, "fr", "fr-BE", "/fr/", "", `<a class=help-link href=/fr/>aide</a>`),
 			"xx/index.html":     strings.Replace(doc(exit, "xx", "xx", "/xx/", "", ""), "dir=ltr", "dir=rtl", 1),
 			"nl/old/index.html": `<!doctype html><html lang=nl-BE><head><meta name=robots content=noindex><meta http-equiv=refresh content="0; url=https://www.payoke.be/nl/a/"></head></html>`,
 		}
+		for _, l := range [][2]string{{"nl", "nl-BE"}, {"en", "en"}, {"fr", "fr-BE"}} {
+			lang, locale := l[0], l[1]
+			files[lang+"/sitemap.xml"] = sitemap(lang)
+			files[lang+"/index.html"] = doc(exit, lang, locale, "/"+lang+"/", head(""), `<a class=help-link href=/`+lang+`/a/>help</a>`)
+			files[lang+"/404.html"] = doc(exit, lang, locale, "/"+lang+"/404.html", head("404.html"), "")
+			if lang != "nl" {
+				files[lang+"/a/index.html"] = doc(exit, lang, locale, "/"+lang+"/a/", alts, "")
+			}
+		}
+		return files
 	}
 	all := func(s *site) []string {
 		var out []string
@@ -108,6 +142,10 @@ func TestChecksFindFaults(t *testing.T) {
 		}
 		limit, reason, problems := s.budgets()
 		out = append(out, problems...)
+		out = append(out, checkTranslations(s)...)
+		problems, _ = checkSitemaps(s)
+		out = append(out, problems...)
+		out = append(out, checkRobots(s)...)
 		for _, p := range s.contentPages() {
 			out = append(out, checkWeight(s.measure(p, map[string]int{}, limit[p], reason[p]))...)
 			out = append(out, checkBlocking(p)...)
@@ -139,8 +177,21 @@ func TestChecksFindFaults(t *testing.T) {
 			body: strings.Replace(doc(exit, "nl", "nl-BE", "/nl/a/", alts, ""), `content="D"`, `content="`+strings.Repeat("é", 161)+`"`, 1),
 			want: []string{"161 characters"}},
 		{name: "hreflang not reciprocal", file: "en/a/index.html",
-			body: doc(exit, "en", "en", "/en/a/", `<link rel=alternate hreflang=en href=https://www.payoke.be/en/a/><link rel=alternate hreflang=fr-BE href=https://www.payoke.be/fr/a/><link rel=alternate hreflang=x-default href=https://www.payoke.be/en/a/>`, ""),
-			want: []string{"not reciprocal", "hreflang=\"fr-BE\" links to /fr/a/: no such file"}},
+			body: doc(exit, "en", "en", "/en/a/", `<link rel=alternate hreflang=en href=https://www.payoke.be/en/a/><link rel=alternate hreflang=fr-BE href=https://www.payoke.be/fr/b/><link rel=alternate hreflang=x-default href=https://www.payoke.be/en/a/>`, ""),
+			want: []string{"not reciprocal", "hreflang=\"fr-BE\" links to /fr/b/: no such file", "/en/a/ (en/a/index.html) has no nl translation"}},
+		{name: "no 404 page", file: "fr/404.html",
+			want: []string{"/fr/404.html is missing"}},
+		{name: "sitemap index without a language", file: "sitemap.xml",
+			body: strings.Replace(index, "https://www.payoke.be/xx/sitemap.xml", "https://www.payoke.be/yy/sitemap.xml", 1),
+			want: []string{"/sitemap.xml does not list /xx/sitemap.xml"}},
+		{name: "sitemap disagrees with the page", file: "fr/sitemap.xml",
+			body: strings.Replace(sitemap("fr"), "https://www.payoke.be/en/a/", "https://www.payoke.be/en/b/", 1),
+			want: []string{"/fr/sitemap.xml: /fr/a/ has the alternate en=https://www.payoke.be/en/b/, but its <head> has en=\"https://www.payoke.be/en/a/\""}},
+		{name: "sitemap lists a missing page", file: "xx/sitemap.xml",
+			body: `<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><url><loc>https://www.payoke.be/xx/b/</loc></url></urlset>`,
+			want: []string{"/xx/sitemap.xml lists /xx/b/: no such file"}},
+		{name: "robots shut out", file: "robots.txt", body: "User-agent: *\nDisallow: /\n",
+			want: []string{"disallows the whole site", "should name the sitemap index"}},
 		{name: "broken links", file: "nl/a/index.html",
 			body: doc(exit, "nl", "nl-BE", "/nl/a/", alts, `<a href=/nl/b/>b</a><a href=/nl/a>a</a><a href=/en/a/#nope>x</a><a href="javascript:void(0)">js</a><img src=/nl/a/q.png alt=Q width=1 height=1>`),
 			want: []string{"/nl/b/\">: no such file", "add a trailing slash", `no element with id "nope"`, "javascript: URLs are not allowed", `q.png">: no such file`}},
@@ -187,6 +238,9 @@ func TestChecksFindFaults(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			files := clean(t)
 			files[c.file] = c.body
+			if c.body == "" {
+				delete(files, c.file)
+			}
 			s := fakeSite(t, files)
 			got := all(s)
 			for _, w := range c.want {

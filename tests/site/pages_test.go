@@ -251,50 +251,58 @@ func (u sitemapURL) alternates() map[string]string {
 }
 
 // sitemaps reads each language's sitemap.xml: language → its URLs.
-func sitemaps(t *testing.T, s *site) map[string][]sitemapURL {
-	t.Helper()
+func sitemaps(s *site) (map[string][]sitemapURL, []string) {
+	var problems []string
 	out := map[string][]sitemapURL{}
 	for _, l := range s.cfg.Languages {
 		file := l.Lang + "/sitemap.xml"
 		b, ok := s.files[file]
 		if !ok {
-			t.Errorf("/%s is missing: every language needs its sitemap", file)
+			problems = append(problems, fmt.Sprintf("/%s is missing: every language needs its sitemap", file))
 			continue
 		}
 		var set urlset
 		if err := xml.Unmarshal(b, &set); err != nil {
-			t.Errorf("/%s: %v", file, err)
+			problems = append(problems, fmt.Sprintf("/%s: %v", file, err))
 			continue
 		}
 		out[l.Lang] = set.URLs
 	}
-	return out
+	return out, problems
 }
 
-// TestEveryPageInEveryLanguage: each page in a site language's sitemap has a
-// translation in every site language (nl, en, fr), and so has the 404 page.
-// Help-only languages are not asked to have every page.
+// TestEveryPageInEveryLanguage: each page of a site language (nl, en, fr),
+// whether in a sitemap or not (thank-you pages, 404), names a translation in
+// every site language with <link rel="alternate" hreflang>; TestHreflangIsReciprocal
+// then proves those translations exist and link back. Each site language has
+// its 404 page. Help-only languages are not asked to have every page.
 func TestEveryPageInEveryLanguage(t *testing.T) {
-	s := load(t)
-	sm := sitemaps(t, s)
+	for _, pr := range checkTranslations(load(t)) {
+		t.Error(pr)
+	}
+}
+
+func checkTranslations(s *site) []string {
+	var out []string
 	langs := s.cfg.SiteLanguages()
-	for _, lang := range langs {
-		for _, u := range sm[lang] {
-			alts := u.alternates()
-			for _, other := range langs {
-				if other == lang {
-					continue
-				}
-				if _, ok := alts[s.language(other).Locale]; !ok {
-					t.Errorf("%s has no %s translation: write content/%s/ with the same file path (or the same translationKey) as its %s page", urlPath(u.Loc), other, other, lang)
-				}
+	for _, p := range s.contentPages() {
+		if !s.cfg.IsSiteLanguage(p.lang) || pagerPath.MatchString(p.url.Path) {
+			continue
+		}
+		alts := alternates(p.doc)
+		for _, other := range langs {
+			if _, ok := alts[s.language(other).Locale]; !ok && other != p.lang {
+				out = append(out, fmt.Sprintf("%s has no %s translation: write it in content/%s/ with the same file path or translationKey as the %s page", p.where(), other, other, p.lang))
 			}
 		}
+	}
+	for _, lang := range langs {
 		file := lang + "/404.html"
 		if p := s.byFile[file]; p == nil || p.redirect != "" {
-			t.Errorf("/%s is missing: each language needs its own 404 page", file)
+			out = append(out, fmt.Sprintf("/%s is missing: each language needs its own 404 page", file))
 		}
 	}
+	return out
 }
 
 func urlPath(loc string) string {
@@ -307,71 +315,92 @@ func urlPath(loc string) string {
 // Hugo's pager pages (/nieuws/page/2/) are not listed in sitemaps.
 var pagerPath = regexp.MustCompile(`/page/[0-9]+/$`)
 
-// TestSitemaps: the index lists every language, every listed page exists in
-// its language with the same alternates as in its <head>, and every page of a
-// language is listed.
+// TestSitemaps: the index lists every language's sitemap, every listed page
+// exists in its language, and its alternates agree with its <head>.
 func TestSitemaps(t *testing.T) {
-	s := load(t)
+	problems, outside := checkSitemaps(load(t))
+	for _, pr := range problems {
+		t.Error(pr)
+	}
+	t.Logf("%d pages are in no sitemap: %s", len(outside), strings.Join(outside, " "))
+}
+
+// checkSitemaps returns the problems and the pages in no sitemap.
+func checkSitemaps(s *site) ([]string, []string) {
 	var index sitemapIndex
 	if err := xml.Unmarshal(s.files["sitemap.xml"], &index); err != nil {
-		t.Fatalf("/sitemap.xml must be a sitemap index: %v", err)
+		return []string{fmt.Sprintf("/sitemap.xml must be a sitemap index: %v", err)}, nil
 	}
-	var listed []string
+	var out, listed []string
 	for _, sm := range index.Sitemaps {
 		listed = append(listed, urlPath(sm.Loc))
 	}
 	for _, l := range s.cfg.Languages {
 		if want := "/" + l.Lang + "/sitemap.xml"; !slices.Contains(listed, want) {
-			t.Errorf("/sitemap.xml does not list %s (has %v)", want, listed)
+			out = append(out, fmt.Sprintf("/sitemap.xml does not list %s (has %v)", want, listed))
 		}
 	}
+	sm, problems := sitemaps(s)
+	out = append(out, problems...)
 	inSitemap := map[string]bool{}
-	for lang, urls := range sitemaps(t, s) {
+	for lang, urls := range sm {
 		where := "/" + lang + "/sitemap.xml"
 		for _, su := range urls {
 			u, err := url.Parse(su.Loc)
 			if err != nil || !s.internal(u) {
-				t.Errorf("%s: <loc>%s</loc> is not an absolute URL on %s", where, su.Loc, s.base.Host)
+				out = append(out, fmt.Sprintf("%s: <loc>%s</loc> is not an absolute URL on %s", where, su.Loc, s.base.Host))
 				continue
 			}
 			if inSitemap[u.Path] {
-				t.Errorf("%s lists %s twice", where, u.Path)
+				out = append(out, fmt.Sprintf("%s lists %s twice", where, u.Path))
 			}
 			inSitemap[u.Path] = true
 			file, ok, hint := s.lookup(u)
 			if !ok {
-				t.Errorf("%s lists %s: %s", where, u.Path, hint)
+				out = append(out, fmt.Sprintf("%s lists %s: %s", where, u.Path, hint))
 				continue
 			}
 			p := s.byFile[file]
 			if p == nil || p.redirect != "" || p.lang != lang {
-				t.Errorf("%s lists %s, which is not a %s page (a redirect, not HTML, or another language)", where, u.Path, lang)
+				out = append(out, fmt.Sprintf("%s lists %s, which is not a %s page (a redirect, not HTML, or another language)", where, u.Path, lang))
 				continue
 			}
+			// The <head> may name more alternates (the help-only languages'
+			// help pages); the sitemap must not name others or other URLs.
 			head := alternates(p.doc)
-			delete(head, "x-default")
-			if got := su.alternates(); !maps.Equal(got, head) {
-				t.Errorf("%s: the alternates of %s are %v, but its <head> has %v", where, u.Path, sortedPairs(got), sortedPairs(head))
+			for hl, href := range su.alternates() {
+				if head[hl] != href {
+					out = append(out, fmt.Sprintf("%s: %s has the alternate %s=%s, but its <head> has %s=%q", where, u.Path, hl, href, hl, head[hl]))
+				}
+			}
+			if len(head) > 0 && len(su.alternates()) == 0 {
+				out = append(out, fmt.Sprintf("%s: %s has translations but no <xhtml:link rel=\"alternate\"> in the sitemap", where, u.Path))
 			}
 		}
 	}
+	// Pages kept out of the sitemaps on purpose (thank-you pages, 404): listed for review.
+	var outside []string
 	for _, p := range s.contentPages() {
-		if p.lang == "" || strings.HasSuffix(p.file, "/404.html") || pagerPath.MatchString(p.url.Path) {
-			continue
-		}
-		if !inSitemap[p.url.Path] {
-			t.Errorf("%s is not in /%s/sitemap.xml (sitemap disabled in its front matter?)", p.where(), p.lang)
+		if !inSitemap[p.url.Path] && !pagerPath.MatchString(p.url.Path) {
+			outside = append(outside, p.url.Path)
 		}
 	}
+	return out, outside
 }
 
 // TestRobots: robots.txt lets crawlers in and names the sitemap.
 func TestRobots(t *testing.T) {
-	s := load(t)
+	for _, pr := range checkRobots(load(t)) {
+		t.Error(pr)
+	}
+}
+
+func checkRobots(s *site) []string {
 	b, ok := s.files["robots.txt"]
 	if !ok {
-		t.Fatal("/robots.txt is missing (enableRobotsTXT in config.toml)")
+		return []string{"/robots.txt is missing (enableRobotsTXT in config.toml)"}
 	}
+	var out []string
 	var sitemaps []string
 	for _, line := range strings.Split(string(b), "\n") {
 		key, val, _ := strings.Cut(strings.TrimSpace(line), ":")
@@ -379,21 +408,22 @@ func TestRobots(t *testing.T) {
 		switch strings.ToLower(key) {
 		case "disallow":
 			if val == "/" {
-				t.Error("/robots.txt disallows the whole site (Disallow: /)")
+				out = append(out, "/robots.txt disallows the whole site (Disallow: /)")
 			}
 		case "sitemap":
 			sitemaps = append(sitemaps, val)
 		}
 	}
 	if want := s.base.JoinPath("sitemap.xml").String(); !slices.Contains(sitemaps, want) {
-		t.Errorf("/robots.txt should name the sitemap index with %q, names %q\n%s", "Sitemap: "+want, sitemaps, b)
+		out = append(out, fmt.Sprintf("/robots.txt should name the sitemap index with %q, names %q\n%s", "Sitemap: "+want, sitemaps, b))
 	}
+	return out
 }
 
 // TestContentURLs prints every page with its URL in each site language (go test -v).
 func TestContentURLs(t *testing.T) {
 	s := load(t)
-	sm := sitemaps(t, s)
+	sm, _ := sitemaps(s) // TestSitemaps reports problems
 	langs := s.cfg.SiteLanguages()
 	var b strings.Builder
 	fmt.Fprintf(&b, "| page | %s | other languages |\n|---|%s---|\n", strings.Join(langs, " | "), strings.Repeat("---|", len(langs)))
@@ -427,6 +457,9 @@ func TestContentURLs(t *testing.T) {
 				if title == "" {
 					title = pageTitle(s, href)
 				}
+			}
+			if title == "" {
+				title = pageTitle(s, u.Loc)
 			}
 			fmt.Fprintf(&b, "| %s | %s | %s |\n", title, strings.Join(cells, " | "), strings.Join(others, " "))
 			rows++
