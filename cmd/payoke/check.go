@@ -2,14 +2,12 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
+
+	"github.com/payoke/site/internal/check"
 )
 
-// check runs the content check.
-//
-// WIRING PENDING: dispatch to check.Run from internal/check once it builds.
-func check(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fmt.Fprintln(stderr, "payoke check: not available yet")
-	return nil
+// runCheck runs the content check; it fails when the content has errors.
+func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	return check.Run(ctx, args, stdout, stderr)
 }

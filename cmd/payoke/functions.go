@@ -1,6 +1,7 @@
 package main
 
 import (
+	"github.com/payoke/site/internal/contact"
 	"github.com/payoke/site/internal/donate"
 	"github.com/payoke/site/internal/serve"
 )
@@ -8,10 +9,11 @@ import (
 // functions are the handlers mounted at /api/<name>, as on Netlify, where
 // each is functions/<name>/main.go.
 //
-// WIRING PENDING: webhook.NewFromEnv (/api/stripe-webhook) and
-// contact.NewFromEnv (/api/contact) are added here once their packages build.
+// WIRING PENDING: webhook.NewFromEnv (/api/stripe-webhook) is added here once
+// internal/webhook has it.
 func functions() []serve.Function {
 	return []serve.Function{
 		{Name: "donate", New: donate.NewFromEnv},
+		{Name: "contact", New: contact.NewFromEnv},
 	}
 }

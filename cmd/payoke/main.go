@@ -36,7 +36,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	case "serve":
 		return serve.Run(ctx, args[2:], getenv, stdout, stderr, functions())
 	case "check":
-		return check(ctx, args[2:], stdout, stderr)
+		return runCheck(ctx, args[2:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil
