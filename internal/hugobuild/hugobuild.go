@@ -46,8 +46,8 @@ func Command(ctx context.Context, root, source string, args ...string) *exec.Cmd
 func Build(ctx context.Context, root, source, dest string, extra ...string) (string, error) {
 	args := append([]string{
 		"--destination", dest, "--cleanDestinationDir",
-		"--printI18nWarnings", "--printPathWarnings", "--printUnusedTemplates",
-		"--logLevel", "warn", "--quiet",
+		"--printI18nWarnings", "--printPathWarnings",
+		"--logLevel", "warn",
 	}, extra...)
 	var out bytes.Buffer
 	cmd := Command(ctx, root, source, args...)
