@@ -178,6 +178,14 @@ func TestServe(t *testing.T) {
 		if err := hdrs.Verify(headers.APIPath, resp.Header); err != nil {
 			t.Error(err)
 		}
+		// The webhook handler: without Stripe secrets it says what to set.
+		resp, body = fetch(http.MethodPost, "/api/stripe-webhook", `{"id":"evt_test"}`)
+		if resp.StatusCode != http.StatusServiceUnavailable || strings.Contains(body, "not available on this local server") {
+			t.Errorf("/api/stripe-webhook: %d %.200s", resp.StatusCode, body)
+		}
+		if err := hdrs.Verify(headers.APIPath, resp.Header); err != nil {
+			t.Error(err)
+		}
 		// A valid message goes to the local outbox.
 		resp, _ = fetch(http.MethodPost, "/api/contact", url.Values{"message": {"A test message from TestServe."}, "lang": {"en"}}.Encode())
 		if resp.StatusCode != http.StatusSeeOther {

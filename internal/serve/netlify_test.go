@@ -78,7 +78,7 @@ func TestNetlifyConfig(t *testing.T) {
 	}
 
 	names := functionNames(t, b.Functions)
-	for _, want := range []string{"donate", "contact"} {
+	for _, want := range []string{"donate", "contact", "stripe-webhook"} {
 		if !slices.Contains(names, want) {
 			t.Errorf("no %s/%s/main.go", b.Functions, want)
 		}
