@@ -1,0 +1,168 @@
+package contact
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/net/html"
+
+	"github.com/payoke/site/internal/hugobuild"
+)
+
+// control is what a person meets for one form field.
+type control struct {
+	Tag, Name, ID, Type, Max, Label, Hint, Options string
+	Value                                          string // hidden fields only
+	Required                                       bool
+}
+
+func text(n *html.Node) string {
+	var b strings.Builder
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.TextNode {
+			b.WriteString(n.Data)
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(n)
+	return strings.Join(strings.Fields(b.String()), " ")
+}
+
+func attr(n *html.Node, k string) (string, bool) {
+	for _, a := range n.Attr {
+		if a.Key == k {
+			return a.Val, true
+		}
+	}
+	return "", false
+}
+
+// formControls reads the contact form in an HTML page: its action and every
+// named field (bar the time-trap field only the script fills) with its label,
+// hint and limits.
+func formControls(t *testing.T, page string) (string, []control) {
+	t.Helper()
+	doc, err := html.Parse(strings.NewReader(page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var form *html.Node
+	byID := map[string]*html.Node{}
+	labels := map[string]string{}
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode {
+			if id, ok := attr(n, "id"); ok {
+				byID[id] = n
+			}
+			if n.Data == "label" {
+				f, _ := attr(n, "for")
+				labels[f] = text(n)
+			}
+			if action, _ := attr(n, "action"); n.Data == "form" && action == "/api/contact" {
+				form = n
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(doc)
+	if form == nil {
+		t.Fatal("no form posting to /api/contact")
+	}
+	method, _ := attr(form, "method")
+	var cs []control
+	var collect func(*html.Node)
+	collect = func(n *html.Node) {
+		if n.Type == html.ElementNode && slices.Contains([]string{"input", "textarea", "select"}, n.Data) {
+			name, _ := attr(n, "name")
+			typ, _ := attr(n, "type")
+			if name != "elapsed" {
+				c := control{Tag: n.Data, Name: name, Type: typ}
+				c.ID, _ = attr(n, "id")
+				c.Max, _ = attr(n, "maxlength")
+				_, c.Required = attr(n, "required")
+				c.Label = labels[c.ID]
+				if h, ok := byID[c.ID+"-hint"]; ok {
+					c.Hint = text(h)
+				}
+				if typ == "hidden" {
+					c.Value, _ = attr(n, "value")
+				}
+				if n.Data == "select" {
+					var opts []string
+					for o := n.FirstChild; o != nil; o = o.NextSibling {
+						if o.Type == html.ElementNode && o.Data == "option" {
+							v, _ := attr(o, "value")
+							opts = append(opts, v+"="+text(o))
+						}
+					}
+					c.Options = strings.Join(opts, "|")
+				}
+				cs = append(cs, c)
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			collect(c)
+		}
+	}
+	collect(form)
+	slices.SortFunc(cs, func(a, b control) int { return strings.Compare(a.Name, b.Name) })
+	return method, cs
+}
+
+// TestShortcodeMatchesHandler builds the site with the pinned Hugo and checks
+// that the form on the help and contact pages and the form the handler shows
+// again are the same form: names, ids, limits, labels, hints and topics, so
+// errors land beside the field the person filled.
+func TestShortcodeMatchesHandler(t *testing.T) {
+	t.Parallel()
+	root, err := hugobuild.Root(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dest := t.TempDir()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	if _, err := hugobuild.Build(ctx, root, root, dest); err != nil {
+		t.Fatal(err)
+	}
+	fx := newFixture(t, nil)
+	helpPath := map[string]string{"nl": "nl/hulp", "en": "en/help", "fr": "fr/aide"}
+	cfg, _ := loadSite(t)
+	for _, lang := range cfg.SiteLanguages() {
+		w := fx.post(url.Values{"lang": {lang}}, nil)
+		if w.Code != http.StatusBadRequest {
+			t.Fatalf("%s: status %d", lang, w.Code)
+		}
+		_, want := formControls(t, w.Body.String())
+		for _, page := range []string{helpPath[lang], strings.Trim(contactPath(lang), "/")} {
+			b, err := os.ReadFile(filepath.Join(dest, page, "index.html"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			method, got := formControls(t, string(b))
+			if method != "post" {
+				t.Errorf("%s: method %q", page, method)
+			}
+			if fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Errorf("%s: the shortcode's form differs from the handler's:\nsite    %+v\nhandler %+v", page, got, want)
+			}
+		}
+		if _, err := os.Stat(filepath.Join(dest, thanksPath(lang), "index.html")); err != nil {
+			t.Errorf("%s: no thank-you page at %s", lang, thanksPath(lang))
+		}
+	}
+}
