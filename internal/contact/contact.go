@@ -4,6 +4,7 @@
 package contact
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -133,24 +134,17 @@ func NewFromEnv(getenv func(string) string, logger *slog.Logger) (http.Handler, 
 	if err != nil {
 		return nil, err
 	}
-	sender, err := mail.FromEnv(getenv, logger)
+	sender, to, err := mailFromEnv(getenv, logger, cfg.Params.Organisation.Email)
 	if err != nil {
-		return nil, err
-	}
-	var to []string
-	rawTo := getenv("CONTACT_TO")
-	if rawTo == "" {
-		if getenv("SMTP_URL") != "" {
-			return nil, errors.New("contact: CONTACT_TO is required when SMTP_URL is set")
+		if getenv("AWS_LAMBDA_FUNCTION_NAME") == "" {
+			return nil, err
 		}
-		rawTo = cfg.Params.Organisation.Email
-	}
-	for _, a := range strings.Split(rawTo, ",") {
-		addr, err := netmail.ParseAddress(strings.TrimSpace(a))
-		if err != nil {
-			return nil, fmt.Errorf("contact: CONTACT_TO: %w", err)
+		// In production a crash would show Netlify's bare error page and lose
+		// the text; a 503 keeps it on screen with the phone number.
+		if logger != nil {
+			logger.Error("contact: mail is not configured; every message gets a 503 with its text kept", "err", err)
 		}
-		to = append(to, addr.Address)
+		sender, to = unconfigured{err}, []string{cfg.Params.Organisation.Email}
 	}
 	siteURL := getenv("SITE_URL")
 	if siteURL == "" {
@@ -171,6 +165,39 @@ func NewFromEnv(getenv func(string) string, logger *slog.Logger) (http.Handler, 
 	}
 	return New(o), nil
 }
+
+// mailFromEnv reads the mail settings and CONTACT_TO.
+func mailFromEnv(getenv func(string) string, logger *slog.Logger, orgEmail string) (mail.Sender, []string, error) {
+	if getenv("AWS_LAMBDA_FUNCTION_NAME") != "" && getenv("SMTP_URL") == "" {
+		// An outbox inside a function would be a silent dead end.
+		return nil, nil, errors.New("contact: SMTP_URL is not set")
+	}
+	sender, err := mail.FromEnv(getenv, logger)
+	if err != nil {
+		return nil, nil, err
+	}
+	rawTo := getenv("CONTACT_TO")
+	if rawTo == "" {
+		if getenv("SMTP_URL") != "" {
+			return nil, nil, errors.New("contact: CONTACT_TO is required when SMTP_URL is set")
+		}
+		rawTo = orgEmail
+	}
+	var to []string
+	for _, a := range strings.Split(rawTo, ",") {
+		addr, err := netmail.ParseAddress(strings.TrimSpace(a))
+		if err != nil {
+			return nil, nil, fmt.Errorf("contact: CONTACT_TO: %w", err)
+		}
+		to = append(to, addr.Address)
+	}
+	return sender, to, nil
+}
+
+// unconfigured refuses every message: the mail settings are wrong.
+type unconfigured struct{ err error }
+
+func (u unconfigured) Send(context.Context, mail.Message) error { return u.err }
 
 func remoteIP(r *http.Request) string {
 	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {

@@ -583,3 +583,23 @@ func TestNewFromEnvChecksSettings(t *testing.T) {
 		t.Errorf("valid settings: %v", err)
 	}
 }
+
+func TestProductionWithoutMailKeepsTheText(t *testing.T) {
+	t.Parallel()
+	var logs syncBuffer
+	h, err := NewFromEnv(func(k string) string {
+		return map[string]string{"AWS_LAMBDA_FUNCTION_NAME": "contact", "MAIL_FROM": from}[k]
+	}, slog.New(slog.NewTextHandler(&logs, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fx := &fixture{h: h}
+	v := valid("en")
+	w := fx.post(v, nil)
+	if w.Code != http.StatusServiceUnavailable || !strings.Contains(w.Body.String(), "Mijn baas houdt mijn paspoort") {
+		t.Errorf("status %d:\n%s", w.Code, w.Body)
+	}
+	if !strings.Contains(logs.String(), "SMTP_URL is not set") {
+		t.Errorf("log does not say what to set:\n%s", logs.String())
+	}
+}
