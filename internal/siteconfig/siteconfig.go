@@ -112,6 +112,11 @@ func (c *Config) validate() error {
 	if d.Minimum < 1 || d.Maximum <= d.Minimum {
 		errs = append(errs, fmt.Errorf("params.donation: minimum %d and maximum %d do not make a range", d.Minimum, d.Maximum))
 	}
+	if d.PortalURL != "" {
+		if u, err := url.Parse(d.PortalURL); err != nil || u.Scheme != "https" || u.Host == "" {
+			errs = append(errs, fmt.Errorf("params.donation.portalURL %q must be empty or an https URL", d.PortalURL))
+		}
+	}
 	for _, p := range d.Presets {
 		if p < d.Minimum || p > d.Maximum {
 			errs = append(errs, fmt.Errorf("params.donation: preset %d is outside %d–%d", p, d.Minimum, d.Maximum))

@@ -45,3 +45,28 @@ weight = 1
 		t.Fatal("want an error for minimum > maximum")
 	}
 }
+
+func TestLoadRejectsNonHTTPSPortalURL(t *testing.T) {
+	for portal, ok := range map[string]bool{"": true, "https://billing.stripe.com/p/login/test_abc": true, "http://billing.stripe.com/p/login/x": false, "billing.stripe.com": false} {
+		fsys := fstest.MapFS{"config.toml": {Data: []byte(`
+baseURL = "https://example.org/"
+defaultContentLanguage = "nl"
+[params.organisation]
+name = "x"
+phone = "1"
+email = "a@b"
+opens = "09:00"
+closes = "17:00"
+[params.donation]
+currency = "EUR"
+minimum = 5
+maximum = 10
+portalURL = "` + portal + `"
+[languages.nl]
+weight = 1
+`)}}
+		if _, err := siteconfig.Load(fsys); (err == nil) != ok {
+			t.Errorf("portalURL %q: err = %v, want ok = %v", portal, err, ok)
+		}
+	}
+}

@@ -1,0 +1,348 @@
+// Package donate answers POST /api/donate: it checks the gift (amount,
+// once or monthly, language) and sends the donor to a Stripe Checkout page.
+package donate
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"mime"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/stripe/stripe-go/v76"
+	"github.com/stripe/stripe-go/v76/client"
+	"golang.org/x/text/language"
+
+	site "github.com/payoke/site"
+	"github.com/payoke/site/internal/i18n"
+	"github.com/payoke/site/internal/siteconfig"
+)
+
+// MaxBody is the largest form we read: three short fields and a token.
+const MaxBody = 4 << 10
+
+// requestTimeout bounds the whole request, Stripe's retry included.
+const requestTimeout = 8 * time.Second
+
+var errBadURL = errors.New("must be an absolute http(s) URL")
+
+// tokenPattern is the shape of the random token donate.js puts in the form.
+var tokenPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{16,64}$`)
+
+// Options are the handler's dependencies.
+type Options struct {
+	Site    *siteconfig.Config
+	Strings *i18n.Catalog
+	// Stripe is nil when no secret key is set: the handler then answers 503.
+	Stripe *client.API
+	// SiteURL is the public origin the thank-you and cancel URLs start with.
+	SiteURL string
+	Logger  *slog.Logger
+}
+
+type handler struct {
+	Options
+	siteURL string
+	matcher language.Matcher
+	langs   []string
+	page    *page
+}
+
+// NewFromEnv reads STRIPE_SECRET_KEY, STRIPE_API_URL (optional base URL, for
+// stripe-mock) and SITE_URL (default: config.toml's baseURL). Without
+// STRIPE_SECRET_KEY it still returns a handler, one that answers 503 with a
+// clear localized message.
+func NewFromEnv(getenv func(string) string, logger *slog.Logger) (http.Handler, error) {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	cfg, cat, err := LoadSite()
+	if err != nil {
+		return nil, err
+	}
+	o := Options{Site: cfg, Strings: cat, SiteURL: getenv("SITE_URL"), Logger: logger}
+	if key := strings.TrimSpace(getenv("STRIPE_SECRET_KEY")); key != "" {
+		if o.Stripe, err = NewStripeClient(key, getenv("STRIPE_API_URL")); err != nil {
+			return nil, err
+		}
+	} else {
+		logger.Warn("donate: STRIPE_SECRET_KEY is not set, so /api/donate answers 503. " +
+			"Set a test key (sk_test_…, from https://dashboard.stripe.com/test/apikeys), " +
+			"or run `go tool stripe-mock -http-port 12111` and set STRIPE_SECRET_KEY=sk_test_123 STRIPE_API_URL=http://127.0.0.1:12111")
+	}
+	return New(o)
+}
+
+// LoadSite reads the embedded config.toml and i18n strings, as the webhook needs them too.
+func LoadSite() (*siteconfig.Config, *i18n.Catalog, error) {
+	cfg, err := siteconfig.Load(site.Files)
+	if err != nil {
+		return nil, nil, err
+	}
+	cat, err := i18n.Load(site.Files, cfg.DefaultLanguage)
+	return cfg, cat, err
+}
+
+// New checks o once and returns the /api/donate handler.
+func New(o Options) (http.Handler, error) {
+	if o.Site == nil || o.Strings == nil {
+		return nil, errors.New("donate: site config and strings are required")
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	base := o.SiteURL
+	if base == "" {
+		base = o.Site.BaseURL
+	}
+	u, err := url.Parse(base)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" {
+		return nil, fmt.Errorf("donate: SITE_URL %q %w", base, errBadURL)
+	}
+	h := &handler{Options: o, siteURL: strings.TrimSuffix(u.String(), "/"), langs: o.Site.SiteLanguages()}
+	for _, l := range h.langs {
+		if SupportPath(l) == "" {
+			return nil, fmt.Errorf("donate: no donate page known for language %q", l)
+		}
+		for _, id := range messageIDs {
+			if _, err := o.Strings.T(l, id, nil); err != nil {
+				return nil, fmt.Errorf("donate: string %s in %s: %w", id, l, err)
+			}
+		}
+	}
+	tags := make([]language.Tag, len(h.langs))
+	for i, l := range h.langs {
+		tags[i] = language.Make(l)
+	}
+	h.matcher = language.NewMatcher(tags)
+	if h.page, err = newPage(); err != nil {
+		return nil, err
+	}
+	return h, nil
+}
+
+// gift is a checked donation.
+type gift struct {
+	Cents     int64
+	Frequency string // once | monthly
+	Lang      string
+}
+
+// input is the form as sent, shown back when something is wrong.
+type input struct {
+	Amount, Other, Frequency, Lang, Token string
+}
+
+// answer is one localized refusal: an HTTP status, the field it concerns
+// (if any) and the message id.
+type answer struct {
+	Status int
+	Field  string
+	ID     string
+}
+
+func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	lang := h.acceptLanguage(r)
+	var in input
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		h.refuse(w, r, lang, in, answer{http.StatusMethodNotAllowed, "", "donate_error_method"})
+		return
+	}
+	if a := parseForm(w, r); a != nil {
+		h.refuse(w, r, lang, in, *a)
+		return
+	}
+	in = input{
+		Amount:    r.PostForm.Get("amount"),
+		Other:     r.PostForm.Get("amount_other"),
+		Frequency: r.PostForm.Get("frequency"),
+		Lang:      r.PostForm.Get("lang"),
+		Token:     r.PostForm.Get("token"),
+	}
+	if h.Site.IsSiteLanguage(in.Lang) {
+		lang = in.Lang
+	}
+	g, a := h.check(in)
+	if a != nil {
+		h.Logger.Info("donate: refused", "status", a.Status, "field", a.Field, "reason", a.ID)
+		h.refuse(w, r, lang, in, *a)
+		return
+	}
+	if h.Stripe == nil {
+		h.Logger.Warn("donate: refused, STRIPE_SECRET_KEY is not set")
+		h.refuse(w, r, lang, in, answer{http.StatusServiceUnavailable, "", "donate_error_not_configured"})
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), requestTimeout)
+	defer cancel()
+	s, err := h.Stripe.CheckoutSessions.New(h.sessionParams(ctx, g, idempotencyKey(in.Token, g)))
+	if err != nil {
+		h.refuse(w, r, lang, in, h.stripeFailure(err))
+		return
+	}
+	h.Logger.Info("donate: checkout session created", "frequency", g.Frequency, "lang", g.Lang, "cents", g.Cents)
+	if wantsJSON(r) {
+		writeJSON(w, http.StatusOK, map[string]string{"url": s.URL})
+		return
+	}
+	http.Redirect(w, r, s.URL, http.StatusSeeOther)
+}
+
+// parseForm reads a urlencoded or multipart body of at most MaxBody bytes.
+func parseForm(w http.ResponseWriter, r *http.Request) *answer {
+	if r.ContentLength > MaxBody {
+		return &answer{http.StatusRequestEntityTooLarge, "", "donate_error_too_large"}
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, MaxBody)
+	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	var err error
+	switch mt {
+	case "application/x-www-form-urlencoded":
+		err = r.ParseForm()
+	case "multipart/form-data":
+		err = r.ParseMultipartForm(MaxBody)
+	default:
+		return &answer{http.StatusUnsupportedMediaType, "", "donate_error_form"}
+	}
+	var tooBig *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooBig):
+		return &answer{http.StatusRequestEntityTooLarge, "", "donate_error_too_large"}
+	case err != nil:
+		return &answer{http.StatusBadRequest, "", "donate_error_form"}
+	}
+	return nil
+}
+
+// check validates the form. A typed amount wins over a preset: typing is
+// the more deliberate act, and Checkout shows the sum before any payment.
+func (h *handler) check(in input) (gift, *answer) {
+	raw := in.Amount
+	if strings.TrimSpace(in.Other) != "" || raw == "other" {
+		raw = in.Other
+	}
+	cents, err := ParseAmount(raw)
+	d := h.Site.Params.Donation
+	switch {
+	case errors.Is(err, ErrAmountMissing):
+		return gift{}, &answer{http.StatusBadRequest, "amount", "donate_error_amount_missing"}
+	case err != nil:
+		return gift{}, &answer{http.StatusBadRequest, "amount", "donate_error_amount_format"}
+	case cents < int64(d.Minimum)*100:
+		return gift{}, &answer{http.StatusBadRequest, "amount", "donate_error_amount_min"}
+	case cents > int64(d.Maximum)*100:
+		return gift{}, &answer{http.StatusBadRequest, "amount", "donate_error_amount_max"}
+	}
+	if in.Frequency != "once" && in.Frequency != "monthly" {
+		return gift{}, &answer{http.StatusBadRequest, "frequency", "donate_error_frequency"}
+	}
+	if !h.Site.IsSiteLanguage(in.Lang) {
+		return gift{}, &answer{http.StatusBadRequest, "lang", "donate_error_lang"}
+	}
+	return gift{Cents: cents, Frequency: in.Frequency, Lang: in.Lang}, nil
+}
+
+// sessionParams describes the Checkout Session. Payment methods are left to
+// the Stripe dashboard, so Bancontact, iDEAL, SEPA Direct Debit and cards can
+// be switched on there without a code change.
+func (h *handler) sessionParams(ctx context.Context, g gift, key string) *stripe.CheckoutSessionParams {
+	meta := map[string]string{"lang": g.Lang, "frequency": g.Frequency}
+	name := h.Strings.MustT(g.Lang, "donate_product_"+g.Frequency, nil)
+	price := &stripe.CheckoutSessionLineItemPriceDataParams{
+		Currency:    stripe.String(strings.ToLower(h.Site.Params.Donation.Currency)),
+		UnitAmount:  stripe.Int64(g.Cents),
+		ProductData: &stripe.CheckoutSessionLineItemPriceDataProductDataParams{Name: stripe.String(name)},
+	}
+	p := &stripe.CheckoutSessionParams{
+		Params:     stripe.Params{Context: ctx, IdempotencyKey: stripe.String(key)},
+		LineItems:  []*stripe.CheckoutSessionLineItemParams{{PriceData: price, Quantity: stripe.Int64(1)}},
+		Locale:     stripe.String(g.Lang),
+		SuccessURL: stripe.String(h.siteURL + ThanksPath(g.Lang) + "?session_id={CHECKOUT_SESSION_ID}"),
+		CancelURL:  stripe.String(h.siteURL + SupportPath(g.Lang)),
+		Metadata:   meta,
+	}
+	if g.Frequency == "monthly" {
+		price.Recurring = &stripe.CheckoutSessionLineItemPriceDataRecurringParams{Interval: stripe.String("month")}
+		p.Mode = stripe.String(string(stripe.CheckoutSessionModeSubscription))
+		p.SubscriptionData = &stripe.CheckoutSessionSubscriptionDataParams{Metadata: meta, Description: stripe.String(name)}
+	} else {
+		p.Mode = stripe.String(string(stripe.CheckoutSessionModePayment))
+		p.SubmitType = stripe.String(string(stripe.CheckoutSessionSubmitTypeDonate))
+		p.PaymentIntentData = &stripe.CheckoutSessionPaymentIntentDataParams{Metadata: meta, Description: stripe.String(name)}
+	}
+	return p
+}
+
+// idempotencyKey makes a double click (same page token, same gift) return
+// the same session instead of a second one. Without the script's token,
+// each request gets its own key, which still covers stripe-go's retry.
+func idempotencyKey(token string, g gift) string {
+	if !tokenPattern.MatchString(token) {
+		token = rand.Text()
+	}
+	return fmt.Sprintf("donate-%s-%d-%s-%s", token, g.Cents, g.Frequency, g.Lang)
+}
+
+// stripeFailure maps a failed call: Stripe answered with an error → 502;
+// Stripe not reached (network, timeout) → 503. Logs keep Stripe's type,
+// code and request id, never its message, which can echo what was sent.
+func (h *handler) stripeFailure(err error) answer {
+	var se *stripe.Error
+	if errors.As(err, &se) {
+		h.Logger.Error("donate: stripe refused the session", "status", se.HTTPStatusCode,
+			"type", se.Type, "code", se.Code, "request_id", se.RequestID)
+		return answer{http.StatusBadGateway, "", "donate_error_stripe"}
+	}
+	h.Logger.Error("donate: stripe unreachable", "error", err.Error())
+	return answer{http.StatusServiceUnavailable, "", "donate_error_unavailable"}
+}
+
+func (h *handler) acceptLanguage(r *http.Request) string {
+	tags, _, _ := language.ParseAcceptLanguage(r.Header.Get("Accept-Language"))
+	_, i, conf := h.matcher.Match(tags...)
+	if conf == language.No {
+		return h.Site.DefaultLanguage
+	}
+	return h.langs[i]
+}
+
+func wantsJSON(r *http.Request) bool {
+	return strings.Contains(r.Header.Get("Accept"), "application/json")
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v)
+}
+
+// refuse answers a with a localized message: JSON for scripts, otherwise a
+// page that shows the form again with what the donor sent.
+func (h *handler) refuse(w http.ResponseWriter, r *http.Request, lang string, in input, a answer) {
+	msg := h.message(lang, a.ID)
+	if wantsJSON(r) {
+		writeJSON(w, a.Status, map[string]map[string]string{"error": {"field": a.Field, "message": msg}})
+		return
+	}
+	h.page.render(w, a.Status, h.pageData(lang, in, a, msg))
+}
+
+// message fills a message with the facts it may mention.
+func (h *handler) message(lang, id string) string {
+	d, o := h.Site.Params.Donation, h.Site.Params.Organisation
+	return h.Strings.MustT(lang, id, map[string]any{
+		"Min":   FormatEuro(lang, int64(d.Minimum)*100),
+		"Max":   FormatEuro(lang, int64(d.Maximum)*100),
+		"Phone": o.Phone,
+		"Email": o.Email,
+	})
+}
