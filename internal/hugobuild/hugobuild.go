@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -44,6 +45,9 @@ func Command(ctx context.Context, root, source string, args ...string) *exec.Cmd
 // Build builds the site in source into dest and returns Hugo's output.
 // Warnings count as failures: the site must build cleanly.
 func Build(ctx context.Context, root, source, dest string, extra ...string) (string, error) {
+	if err := noteInputs(source); err != nil {
+		return "", err
+	}
 	args := append([]string{
 		"--destination", dest, "--cleanDestinationDir",
 		"--printI18nWarnings", "--printPathWarnings",
@@ -62,4 +66,29 @@ func Build(ctx context.Context, root, source, dest string, extra ...string) (str
 		return text, fmt.Errorf("hugo build printed warnings:\n%s", text)
 	}
 	return text, nil
+}
+
+// inputs are the parts of a site that change what Hugo builds.
+var inputs = []string{"config.toml", "content", "layouts", "assets", "i18n", "data", "static", "archetypes"}
+
+// noteInputs opens every input file from this process. Hugo reads them in a
+// child process, which `go test` does not watch; opening them here puts them
+// in the test cache's key, so an edit to a page or template re-runs the tests.
+func noteInputs(source string) error {
+	for _, name := range inputs {
+		err := filepath.WalkDir(filepath.Join(source, name), func(path string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			f, err := os.Open(path)
+			if err != nil {
+				return err
+			}
+			return f.Close()
+		})
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return err
+		}
+	}
+	return nil
 }

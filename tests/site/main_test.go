@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -27,7 +28,11 @@ import (
 )
 
 // built is the site built once by TestMain and only read by the tests.
+// built is the site, built once, on first use: inside a test, so that the
+// files hugobuild opens enter go test's cache key (opens in TestMain do not).
 var built struct {
+	once sync.Once
+	dest string
 	site *site
 	log  string
 	err  error
@@ -44,8 +49,13 @@ func run(m *testing.M) int {
 		return 1
 	}
 	defer os.RemoveAll(dest)
-	built.site, built.log, built.err = build(dest)
+	built.dest = dest
 	return m.Run()
+}
+
+// ensureBuilt builds the site the first time any test asks for it.
+func ensureBuilt() {
+	built.once.Do(func() { built.site, built.log, built.err = build(built.dest) })
 }
 
 func build(dest string) (*site, string, error) {
@@ -89,6 +99,7 @@ func build(dest string) (*site, string, error) {
 // load returns the built site or stops the test if the build failed.
 func load(t *testing.T) *site {
 	t.Helper()
+	ensureBuilt()
 	if built.err != nil {
 		t.Fatal("the site did not build; TestBuildPrintsNoWarnings shows why")
 	}

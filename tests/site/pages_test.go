@@ -14,6 +14,7 @@ import (
 )
 
 func TestBuildPrintsNoWarnings(t *testing.T) {
+	ensureBuilt()
 	if built.err != nil {
 		var lines []string
 		seen := map[string]bool{}
