@@ -42,6 +42,7 @@ func watch(ctx context.Context, bin, root, source, dest, baseURL string, out io.
 	cmd.Stderr = out
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
 	cmd.WaitDelay = 5 * time.Second
+	dieWithParent(cmd)
 	err := cmd.Run()
 	if ctx.Err() != nil {
 		return nil
