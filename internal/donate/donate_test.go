@@ -4,7 +4,6 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
-	"fmt"
 	"html"
 	"io"
 	"log/slog"
@@ -27,17 +26,7 @@ import (
 // stripeMock is the one stripe-mock process of this test package.
 var stripeMock *stripemock.Process
 
-func TestMain(m *testing.M) {
-	p, err := stripemock.Start()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	stripeMock = p
-	code := m.Run()
-	p.Close()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(stripemock.Run(m, &stripeMock)) }
 
 type env map[string]string
 

@@ -17,6 +17,7 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
+	"os"
 	"os/exec"
 	"regexp"
 	"strings"
@@ -227,4 +228,17 @@ func (px *Proxy) Requests() []Request {
 	px.mu.Lock()
 	defer px.mu.Unlock()
 	return append([]Request(nil), px.requests...)
+}
+
+// Run starts stripe-mock into *p, runs the package's tests and stops it:
+// `func TestMain(m *testing.M) { os.Exit(stripemock.Run(m, &proc)) }`.
+func Run(m *testing.M, p **Process) int {
+	proc, err := Start()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	*p = proc
+	defer proc.Close()
+	return m.Run()
 }

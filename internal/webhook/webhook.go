@@ -1,0 +1,334 @@
+// Package webhook answers POST /api/stripe-webhook: it verifies Stripe's
+// signature, then thanks donors and tells staff about gifts, failed payments
+// and ended monthly gifts, each mail once.
+//
+// stripe-go v76 is pinned to Stripe API version 2023-10-16, and
+// webhook.ConstructEvent refuses events of any other version (400). The
+// endpoint in the Stripe dashboard must therefore be created with
+// api_version=2023-10-16, whatever the account's default version is.
+package webhook
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/stripe/stripe-go/v76"
+	"github.com/stripe/stripe-go/v76/client"
+	"github.com/stripe/stripe-go/v76/webhook"
+
+	"github.com/payoke/site/internal/donate"
+	"github.com/payoke/site/internal/i18n"
+	"github.com/payoke/site/internal/mail"
+	"github.com/payoke/site/internal/siteconfig"
+)
+
+// MaxBody bounds an event; Stripe's events about one session or invoice are
+// a few kilobytes.
+const MaxBody = 256 << 10
+
+// requestTimeout keeps the whole delivery (Stripe reads, mails) under the
+// platform's 10 s; Stripe retries whatever fails.
+const requestTimeout = 9 * time.Second
+
+// Options are the handler's dependencies.
+type Options struct {
+	Site    *siteconfig.Config
+	Strings *i18n.Catalog
+	// Stripe reads and writes the sent-mail markers; nil: answer 503.
+	Stripe *client.API
+	Mail   mail.Sender
+	// Secret is the endpoint's signing secret (whsec_…); empty: answer 503.
+	Secret string
+	// StaffTo receives staff notices (CONTACT_TO).
+	StaffTo string
+	// SiteURL starts the links in e-mails (SITE_URL).
+	SiteURL string
+	Logger  *slog.Logger
+	// Tolerance is the oldest signature accepted; 0: stripe-go's 5 minutes.
+	Tolerance time.Duration
+}
+
+type handler struct {
+	Options
+	marks   marks
+	siteURL string
+}
+
+// NewFromEnv reads STRIPE_WEBHOOK_SECRET, STRIPE_SECRET_KEY, STRIPE_API_URL,
+// SITE_URL, CONTACT_TO (default: the organisation's e-mail in config.toml)
+// and the mail settings of mail.FromEnv. Without the Stripe secrets it
+// returns a handler that answers 503, and logs what to set.
+func NewFromEnv(getenv func(string) string, logger *slog.Logger) (http.Handler, error) {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	cfg, cat, err := donate.LoadSite()
+	if err != nil {
+		return nil, err
+	}
+	sender, err := mail.FromEnv(getenv, logger)
+	if err != nil {
+		return nil, err
+	}
+	o := Options{Site: cfg, Strings: cat, Mail: sender, Secret: strings.TrimSpace(getenv("STRIPE_WEBHOOK_SECRET")),
+		StaffTo: strings.TrimSpace(getenv("CONTACT_TO")), SiteURL: getenv("SITE_URL"), Logger: logger}
+	if key := strings.TrimSpace(getenv("STRIPE_SECRET_KEY")); key != "" {
+		if o.Stripe, err = donate.NewStripeClient(key, getenv("STRIPE_API_URL")); err != nil {
+			return nil, err
+		}
+	}
+	if o.Stripe == nil || o.Secret == "" {
+		logger.Warn("webhook: STRIPE_SECRET_KEY or STRIPE_WEBHOOK_SECRET is not set, so /api/stripe-webhook answers 503. " +
+			"For a local run: `stripe listen --forward-to 127.0.0.1:1313/api/stripe-webhook` prints a whsec_… secret")
+	}
+	return New(o)
+}
+
+// New checks o once and returns the webhook handler.
+func New(o Options) (http.Handler, error) {
+	if o.Site == nil || o.Strings == nil || o.Mail == nil {
+		return nil, errors.New("webhook: site config, strings and a mail sender are required")
+	}
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
+	}
+	if o.StaffTo == "" {
+		o.StaffTo = o.Site.Params.Organisation.Email
+	}
+	base := o.SiteURL
+	if base == "" {
+		base = o.Site.BaseURL
+	}
+	u, err := url.Parse(base)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return nil, errors.New("webhook: SITE_URL must be an absolute http(s) URL")
+	}
+	for _, l := range o.Site.SiteLanguages() {
+		for _, id := range mailIDs {
+			if _, err := o.Strings.T(l, id, nil); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return &handler{Options: o, marks: marks{o.Stripe}, siteURL: strings.TrimSuffix(u.String(), "/")}, nil
+}
+
+func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	if h.Stripe == nil || h.Secret == "" {
+		h.Logger.Error("webhook: not configured, event refused")
+		http.Error(w, "webhook not configured", http.StatusServiceUnavailable)
+		return
+	}
+	payload, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		h.Logger.Warn("webhook: body too large")
+		http.Error(w, "body too large", http.StatusRequestEntityTooLarge)
+		return
+	} else if err != nil {
+		http.Error(w, "could not read body", http.StatusBadRequest)
+		return
+	}
+	// The signature is checked before anything in the payload is looked at.
+	ev, err := webhook.ConstructEventWithOptions(payload, r.Header.Get("Stripe-Signature"), h.Secret,
+		webhook.ConstructEventOptions{Tolerance: h.Tolerance})
+	if err != nil {
+		reason := "bad signature"
+		switch {
+		case errors.Is(err, webhook.ErrTooOld):
+			reason = "stale signature"
+		case errors.Is(err, webhook.ErrNotSigned), errors.Is(err, webhook.ErrInvalidHeader), errors.Is(err, webhook.ErrNoValidSignature):
+		case ev.APIVersion != "" && ev.APIVersion != stripe.APIVersion:
+			reason = "event API version " + ev.APIVersion + ", want " + stripe.APIVersion + ": create the endpoint with api_version=" + stripe.APIVersion
+		default:
+			reason = "unreadable event"
+		}
+		h.Logger.Warn("webhook: event refused", "reason", reason)
+		http.Error(w, reason, http.StatusBadRequest)
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), requestTimeout)
+	defer cancel()
+	if err := h.handle(ctx, ev); err != nil {
+		// 500: Stripe delivers the event again later; the markers keep
+		// whatever did go out from going out twice.
+		h.Logger.Error("webhook: event failed", "event", ev.ID, "type", ev.Type, "error", err.Error())
+		http.Error(w, "event not handled, please retry", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	io.WriteString(w, "ok\n")
+}
+
+// handle acts on the events the endpoint subscribes to; others get 200.
+func (h *handler) handle(ctx context.Context, ev stripe.Event) error {
+	log := h.Logger.With("event", ev.ID, "type", ev.Type)
+	switch ev.Type {
+	case "checkout.session.completed", "checkout.session.async_payment_succeeded", "checkout.session.async_payment_failed":
+		var s stripe.CheckoutSession
+		if err := json.Unmarshal(ev.Data.Raw, &s); err != nil {
+			return err
+		}
+		g, ok := h.sessionGift(s)
+		if !ok {
+			log.Info("webhook: not a donation session, ignored")
+			return nil
+		}
+		switch {
+		case ev.Type == "checkout.session.async_payment_failed":
+			return h.deliver(ctx, log, ev, g.marker("payoke_mail_failed"), h.failedMails(g))
+		case ev.Type == "checkout.session.completed" && s.PaymentStatus == stripe.CheckoutSessionPaymentStatusUnpaid:
+			// A delayed method (SEPA Direct Debit): thank when the money is in.
+			log.Info("webhook: payment pending, thanks wait for async_payment_succeeded")
+			return nil
+		default:
+			return h.deliver(ctx, log, ev, g.marker("payoke_mail_thanks"), h.thanksMails(g))
+		}
+	case "invoice.paid":
+		var inv stripe.Invoice
+		if err := json.Unmarshal(ev.Data.Raw, &inv); err != nil {
+			return err
+		}
+		// The first invoice is thanked through its Checkout Session; monthly
+		// renewals get Stripe's own receipt, not a mail from us every month.
+		log.Info("webhook: monthly gift paid", "billing_reason", string(inv.BillingReason), "cents", inv.AmountPaid)
+		return nil
+	case "invoice.payment_failed":
+		var inv stripe.Invoice
+		if err := json.Unmarshal(ev.Data.Raw, &inv); err != nil {
+			return err
+		}
+		if inv.SubscriptionDetails == nil || !isOurs(inv.SubscriptionDetails.Metadata) {
+			log.Info("webhook: not a donation invoice, ignored")
+			return nil
+		}
+		// Stripe retries the payment and tells the donor itself; staff hear of it.
+		m := marker{Kind: "invoice", ID: inv.ID, Key: "payoke_mail_invoice_failed", Scope: inv.ID}
+		g := gift{Cents: inv.AmountDue, Frequency: "monthly", Lang: inv.SubscriptionDetails.Metadata["lang"], Livemode: ev.Livemode}
+		return h.deliver(ctx, log, ev, m, []outgoing{h.staffMail(g, "donate_staff_invoice_failed_subject", "invoices/"+inv.ID)})
+	case "customer.subscription.deleted":
+		var sub stripe.Subscription
+		if err := json.Unmarshal(ev.Data.Raw, &sub); err != nil {
+			return err
+		}
+		if !isOurs(sub.Metadata) || sub.Customer == nil {
+			log.Info("webhook: not a donation subscription, ignored")
+			return nil
+		}
+		g := gift{Frequency: "monthly", Lang: sub.Metadata["lang"], Livemode: ev.Livemode, Subscription: sub.ID, Customer: sub.Customer.ID}
+		if sub.Items != nil && len(sub.Items.Data) > 0 && sub.Items.Data[0].Price != nil {
+			g.Cents = sub.Items.Data[0].Price.UnitAmount * max(sub.Items.Data[0].Quantity, 1)
+		}
+		m := marker{Kind: "customer", ID: g.Customer, Key: "payoke_mail_ended", Scope: sub.ID}
+		return h.deliver(ctx, log, ev, m, h.endedMails(g))
+	}
+	log.Info("webhook: event type not handled, ignored")
+	return nil
+}
+
+// gift is what the mails say about one donation.
+type gift struct {
+	Cents        int64
+	Frequency    string // once | monthly
+	Lang         string
+	Email        string // the donor's, for the thank-you only; never logged
+	Livemode     bool
+	Session      string
+	PaymentID    string // one-off: the PaymentIntent
+	Subscription string // monthly
+	Customer     string
+}
+
+func isOurs(md map[string]string) bool {
+	f := md["frequency"]
+	return (f == "once" || f == "monthly") && donate.SupportPath(md["lang"]) != ""
+}
+
+// sessionGift reads a Checkout Session made by the donate function.
+func (h *handler) sessionGift(s stripe.CheckoutSession) (gift, bool) {
+	if !isOurs(s.Metadata) {
+		return gift{}, false
+	}
+	g := gift{Cents: s.AmountTotal, Frequency: s.Metadata["frequency"], Lang: s.Metadata["lang"],
+		Livemode: s.Livemode, Session: s.ID}
+	if s.CustomerDetails != nil {
+		g.Email = s.CustomerDetails.Email
+	}
+	if s.PaymentIntent != nil {
+		g.PaymentID = s.PaymentIntent.ID
+	}
+	if s.Subscription != nil {
+		g.Subscription = s.Subscription.ID
+	}
+	if g.PaymentID == "" && g.Subscription == "" {
+		return gift{}, false
+	}
+	return g, true
+}
+
+// marker puts a session's mails on its PaymentIntent or Subscription.
+func (g gift) marker(key string) marker {
+	if g.Subscription != "" {
+		return marker{Kind: "subscription", ID: g.Subscription, Key: key, Scope: g.Session}
+	}
+	return marker{Kind: "payment_intent", ID: g.PaymentID, Key: key, Scope: g.Session}
+}
+
+// outgoing is one mail and the name it has in the marker.
+type outgoing struct {
+	Part string // donor | staff
+	Msg  mail.Message
+	// NeedsCustomerEmail: the donor's address comes from the Customer read with the marker.
+	NeedsCustomerEmail bool
+}
+
+// deliver sends the mails the marker does not list yet, and adds each one
+// to the marker as soon as it is out. A mail that fails returns an error
+// (500, Stripe retries); a marker that cannot be written is logged, and the
+// event still counts as handled, since a retry would send the mail again.
+func (h *handler) deliver(ctx context.Context, log *slog.Logger, ev stripe.Event, m marker, mails []outgoing) error {
+	obj, err := h.marks.get(ctx, m)
+	if err != nil {
+		return err
+	}
+	done := sent(obj.Metadata, m)
+	for _, o := range mails {
+		if slices.Contains(done, o.Part) {
+			log.Info("webhook: mail already sent, not again", "part", o.Part)
+			continue
+		}
+		if o.NeedsCustomerEmail {
+			if obj.Email == "" {
+				log.Info("webhook: no donor address, donor mail skipped")
+				continue
+			}
+			o.Msg.To = []string{obj.Email}
+		}
+		if len(o.Msg.To) == 0 || o.Msg.To[0] == "" {
+			log.Info("webhook: no address, mail skipped", "part", o.Part)
+			continue
+		}
+		if err := h.Mail.Send(ctx, o.Msg); err != nil {
+			return err
+		}
+		done = append(done, o.Part)
+		log.Info("webhook: mail sent", "part", o.Part)
+		if err := h.marks.set(ctx, m, done, ev.ID); err != nil {
+			log.Error("webhook: mail sent but not marked; a retry of this event would send it again", "part", o.Part, "error", err.Error())
+		}
+	}
+	return nil
+}

@@ -1,0 +1,351 @@
+package webhook_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"mime"
+	"mime/quotedprintable"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stripe/stripe-go/v76"
+	"github.com/stripe/stripe-go/v76/webhook"
+
+	"github.com/payoke/site/internal/donate"
+	"github.com/payoke/site/internal/donate/stripemock"
+	"github.com/payoke/site/internal/mail"
+	"github.com/payoke/site/internal/mail/mailtest"
+	pwebhook "github.com/payoke/site/internal/webhook"
+)
+
+var stripeMock *stripemock.Process
+
+func TestMain(m *testing.M) { os.Exit(stripemock.Run(m, &stripeMock)) }
+
+const secret = "whsec_test_secret"
+
+type fixture struct {
+	h    http.Handler
+	px   *stripemock.Proxy
+	smtp *mailtest.Server
+}
+
+// setup wires the real handler to stripe-mock (through a recording proxy)
+// and to a real SMTP server.
+func setup(t *testing.T, portal string) fixture {
+	t.Helper()
+	px := stripeMock.NewProxy(t)
+	srv := mailtest.New(t)
+	sender, err := mail.FromEnv(func(k string) string {
+		return map[string]string{"SMTP_URL": srv.URL(), "MAIL_FROM": "Payoke <website@payoke.be>"}[k]
+	}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, cat, err := donate.LoadSite()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Params.Donation.PortalURL = portal
+	api, err := donate.NewStripeClient("sk_test_123", px.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := pwebhook.New(pwebhook.Options{Site: cfg, Strings: cat, Stripe: api, Mail: sender, Secret: secret,
+		StaffTo: "staff@payoke.be", SiteURL: "https://example.org", Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fixture{h: h, px: px, smtp: srv}
+}
+
+func event(id, typ string, obj map[string]any) []byte {
+	b, _ := json.Marshal(map[string]any{
+		"id": id, "object": "event", "type": typ, "api_version": stripe.APIVersion, "livemode": false,
+		"created": time.Now().Unix(), "data": map[string]any{"object": obj},
+	})
+	return b
+}
+
+func session(id, mode, status, lang, freq string, cents int64) map[string]any {
+	s := map[string]any{
+		"id": id, "object": "checkout.session", "mode": mode, "payment_status": status, "amount_total": cents,
+		"currency": "eur", "livemode": false, "metadata": map[string]string{"lang": lang, "frequency": freq},
+		"customer_details": map[string]any{"email": "donor@example.org"},
+	}
+	if mode == "subscription" {
+		s["subscription"] = "sub_" + id
+	} else {
+		s["payment_intent"] = "pi_" + id
+	}
+	return s
+}
+
+// deliver signs payload as Stripe does and posts it.
+func (f fixture) deliver(t *testing.T, payload []byte, sign webhook.UnsignedPayload) *httptest.ResponseRecorder {
+	t.Helper()
+	sign.Payload = payload
+	if sign.Secret == "" {
+		sign.Secret = secret
+	}
+	sp := webhook.GenerateTestSignedPayload(&sign)
+	r := httptest.NewRequest(http.MethodPost, "/api/stripe-webhook", bytes.NewReader(payload))
+	r.Header.Set("Stripe-Signature", sp.Header)
+	w := httptest.NewRecorder()
+	f.h.ServeHTTP(w, r)
+	return w
+}
+
+type got struct {
+	To, Subject, ReplyTo, Body string
+}
+
+// mails reads what the SMTP server received, decoded.
+func (f fixture) mails(t *testing.T, n int) []got {
+	t.Helper()
+	if n > 0 {
+		f.smtp.Wait(t, n)
+	}
+	time.Sleep(50 * time.Millisecond) // room for an unwanted extra message to show up
+	var out []got
+	dec := new(mime.WordDecoder)
+	for _, m := range f.smtp.Messages() {
+		subj, _ := dec.DecodeHeader(m.Header.Get("Subject"))
+		body, _ := io.ReadAll(quotedprintable.NewReader(bytes.NewReader(m.Body)))
+		out = append(out, got{To: strings.Join(m.To, ","), Subject: subj, ReplyTo: m.Header.Get("Reply-To"), Body: string(body)})
+	}
+	if len(out) != n {
+		t.Fatalf("%d mails, want %d: %+v", len(out), n, out)
+	}
+	return out
+}
+
+func wantIn(t *testing.T, what, s string, subs ...string) {
+	t.Helper()
+	for _, sub := range subs {
+		if !strings.Contains(s, sub) {
+			t.Errorf("%s %q lacks %q", what, s, sub)
+		}
+	}
+}
+
+func TestOneOffGiftThanksDonorAndStaffOnce(t *testing.T) {
+	t.Parallel()
+	f := setup(t, "")
+	payload := event("evt_1", "checkout.session.completed", session("cs_1", "payment", "paid", "fr", "once", 2550))
+	if w := f.deliver(t, payload, webhook.UnsignedPayload{}); w.Code != http.StatusOK {
+		t.Fatalf("status %d %s", w.Code, w.Body)
+	}
+	m := f.mails(t, 2)
+	wantIn(t, "donor To", m[0].To, "donor@example.org")
+	wantIn(t, "donor subject", m[0].Subject, "Merci pour votre don à Payoke")
+	wantIn(t, "donor body", m[0].Body, "Bonjour,", "25,50\u00a0€", "+32 3 201 16 90")
+	wantIn(t, "donor Reply-To", m[0].ReplyTo, "admin@payoke.be")
+	if strings.Contains(m[0].Body, "mensuel") {
+		t.Error("one-off thanks talks about a monthly gift")
+	}
+	wantIn(t, "staff To", m[1].To, "staff@payoke.be")
+	wantIn(t, "staff subject", m[1].Subject, "Online gift: €\u00a025,50 (Eenmalig)")
+	wantIn(t, "staff body", m[1].Body, "https://dashboard.stripe.com/test/payments/pi_cs_1", "Taal: fr")
+	if strings.Contains(m[1].Body, "donor@example.org") {
+		t.Error("staff notice holds the donor's address")
+	}
+
+	// Stripe delivers the same event again (a lost 200, a retry): nothing new.
+	if w := f.deliver(t, payload, webhook.UnsignedPayload{}); w.Code != http.StatusOK {
+		t.Fatalf("second delivery: status %d", w.Code)
+	}
+	f.mails(t, 2)
+	var marks []string
+	for _, r := range f.px.Requests() {
+		if r.Method == http.MethodPost && r.Path == "/v1/payment_intents/pi_cs_1" {
+			marks = append(marks, r.Form.Get("metadata[payoke_mail_thanks]"))
+		}
+	}
+	if strings.Join(marks, " ") != "cs_1:donor cs_1:donor,staff" {
+		t.Errorf("markers written: %q", marks)
+	}
+}
+
+func TestMonthlyGiftMailLinksThePortal(t *testing.T) {
+	t.Parallel()
+	portal := "https://billing.stripe.com/p/login/test_payoke"
+	f := setup(t, portal)
+	payload := event("evt_2", "checkout.session.completed", session("cs_2", "subscription", "paid", "nl", "monthly", 1000))
+	if w := f.deliver(t, payload, webhook.UnsignedPayload{}); w.Code != http.StatusOK {
+		t.Fatalf("status %d %s", w.Code, w.Body)
+	}
+	m := f.mails(t, 2)
+	wantIn(t, "donor subject", m[0].Subject, "Bedankt voor je gift aan Payoke")
+	wantIn(t, "donor body", m[0].Body, "elke maand €\u00a010 geeft", portal)
+	wantIn(t, "staff body", m[1].Body, "subscriptions/sub_cs_2", "Elke maand")
+	// The marker sits on the Subscription; a duplicate sends nothing.
+	f.deliver(t, payload, webhook.UnsignedPayload{})
+	f.mails(t, 2)
+}
+
+func TestDelayedPaymentIsThankedWhenItSucceeds(t *testing.T) {
+	t.Parallel()
+	f := setup(t, "")
+	s := session("cs_3", "payment", "unpaid", "en", "once", 5000)
+	if w := f.deliver(t, event("evt_3a", "checkout.session.completed", s), webhook.UnsignedPayload{}); w.Code != http.StatusOK {
+		t.Fatalf("status %d", w.Code)
+	}
+	f.mails(t, 0)
+	s["payment_status"] = "paid"
+	if w := f.deliver(t, event("evt_3b", "checkout.session.async_payment_succeeded", s), webhook.UnsignedPayload{}); w.Code != http.StatusOK {
+		t.Fatalf("status %d", w.Code)
+	}
+	m := f.mails(t, 2)
+	wantIn(t, "donor body", m[0].Body, "Thank you very much for your gift of €50.")
+	// A different event about the same, already thanked session sends nothing.
+	f.deliver(t, event("evt_3c", "checkout.session.completed", s), webhook.UnsignedPayload{})
+	f.mails(t, 2)
+}
+
+func TestDelayedPaymentFailed(t *testing.T) {
+	t.Parallel()
+	f := setup(t, "")
+	s := session("cs_4", "payment", "unpaid", "en", "once", 3000)
+	if w := f.deliver(t, event("evt_4", "checkout.session.async_payment_failed", s), webhook.UnsignedPayload{}); w.Code != http.StatusOK {
+		t.Fatalf("status %d", w.Code)
+	}
+	m := f.mails(t, 2)
+	wantIn(t, "donor", m[0].Subject+m[0].Body, "did not go through", "nothing was charged", "https://example.org/en/support-us/")
+	wantIn(t, "staff", m[1].Subject, "Online gift mislukt")
+}
+
+func TestMonthlyGiftEndedAndInvoiceFailed(t *testing.T) {
+	t.Parallel()
+	f := setup(t, "")
+	f.px.Set("/v1/customers/cus_9", "email", "monthly@example.org")
+	sub := map[string]any{"id": "sub_9", "object": "subscription", "customer": "cus_9", "status": "canceled",
+		"metadata": map[string]string{"lang": "en", "frequency": "monthly"},
+		"items": map[string]any{"object": "list", "data": []map[string]any{{"id": "si_1", "object": "subscription_item", "quantity": 1,
+			"price": map[string]any{"id": "price_1", "object": "price", "unit_amount": 1500, "currency": "eur"}}}}}
+	payload := event("evt_5", "customer.subscription.deleted", sub)
+	for range 2 {
+		if w := f.deliver(t, payload, webhook.UnsignedPayload{}); w.Code != http.StatusOK {
+			t.Fatalf("status %d %s", w.Code, w.Body)
+		}
+	}
+	m := f.mails(t, 2)
+	wantIn(t, "donor", m[0].To+m[0].Subject, "monthly@example.org", "Your monthly gift to Payoke has stopped")
+	wantIn(t, "staff", m[1].Subject, "Een maandelijkse gift is gestopt: €\u00a015")
+
+	inv := map[string]any{"id": "in_7", "object": "invoice", "amount_due": 1500, "currency": "eur", "billing_reason": "subscription_cycle",
+		"subscription_details": map[string]any{"metadata": map[string]string{"lang": "en", "frequency": "monthly"}}}
+	for range 2 {
+		if w := f.deliver(t, event("evt_6", "invoice.payment_failed", inv), webhook.UnsignedPayload{}); w.Code != http.StatusOK {
+			t.Fatalf("status %d %s", w.Code, w.Body)
+		}
+	}
+	m = f.mails(t, 3)
+	wantIn(t, "staff", m[2].To+m[2].Subject+m[2].Body, "staff@payoke.be", "Betaling maandelijkse gift mislukt", "invoices/in_7")
+
+	// A paid monthly invoice and unknown events are acknowledged without mail.
+	for _, p := range [][]byte{event("evt_7", "invoice.paid", inv), event("evt_8", "customer.created", map[string]any{"id": "cus_1", "object": "customer"})} {
+		if w := f.deliver(t, p, webhook.UnsignedPayload{}); w.Code != http.StatusOK {
+			t.Fatalf("status %d", w.Code)
+		}
+	}
+	f.mails(t, 3)
+}
+
+func TestSessionsOfOtherProductsAreIgnored(t *testing.T) {
+	t.Parallel()
+	f := setup(t, "")
+	s := session("cs_x", "payment", "paid", "en", "once", 2500)
+	s["metadata"] = map[string]string{}
+	if w := f.deliver(t, event("evt_x", "checkout.session.completed", s), webhook.UnsignedPayload{}); w.Code != http.StatusOK {
+		t.Fatalf("status %d", w.Code)
+	}
+	f.mails(t, 0)
+	if n := len(f.px.Requests()); n != 0 {
+		t.Errorf("%d Stripe calls for a foreign session", n)
+	}
+}
+
+func TestRefusedDeliveries(t *testing.T) {
+	t.Parallel()
+	f := setup(t, "")
+	good := event("evt_r", "checkout.session.completed", session("cs_r", "payment", "paid", "en", "once", 2500))
+	var other map[string]any
+	json.Unmarshal(good, &other)
+	other["api_version"] = "2024-06-20"
+	newer, _ := json.Marshal(other)
+	for _, c := range []struct {
+		name    string
+		payload []byte
+		sign    webhook.UnsignedPayload
+		want    string
+	}{
+		{"wrong secret", good, webhook.UnsignedPayload{Secret: "whsec_other"}, "bad signature"},
+		{"stale timestamp", good, webhook.UnsignedPayload{Timestamp: time.Now().Add(-10 * time.Minute)}, "stale signature"},
+		{"other API version", newer, webhook.UnsignedPayload{}, "api_version=2023-10-16"},
+	} {
+		if w := f.deliver(t, c.payload, c.sign); w.Code != http.StatusBadRequest || !strings.Contains(w.Body.String(), c.want) {
+			t.Errorf("%s: %d %q, want 400 %q", c.name, w.Code, w.Body, c.want)
+		}
+	}
+	for _, r := range []*http.Request{
+		httptest.NewRequest(http.MethodPost, "/api/stripe-webhook", bytes.NewReader(good)), // no signature
+		httptest.NewRequest(http.MethodPost, "/api/stripe-webhook", bytes.NewReader(bytes.Repeat([]byte("x"), pwebhook.MaxBody+1))),
+		httptest.NewRequest(http.MethodGet, "/api/stripe-webhook", nil),
+	} {
+		w := httptest.NewRecorder()
+		f.h.ServeHTTP(w, r)
+		want := map[string]int{http.MethodGet: 405}[r.Method]
+		if want == 0 {
+			want = 400
+			if r.ContentLength > pwebhook.MaxBody {
+				want = 413
+			}
+		}
+		if w.Code != want {
+			t.Errorf("%s %d bytes: %d, want %d", r.Method, r.ContentLength, w.Code, want)
+		}
+	}
+	f.mails(t, 0)
+	if n := len(f.px.Requests()); n != 0 {
+		t.Errorf("%d Stripe calls before a valid signature", n)
+	}
+}
+
+// When the mail server refuses, the event fails (Stripe retries) and
+// nothing is marked; the retry then sends each mail once.
+func TestMailFailureIsRetried(t *testing.T) {
+	t.Parallel()
+	f := setup(t, "")
+	payload := event("evt_m", "checkout.session.completed", session("cs_m", "payment", "paid", "nl", "once", 2500))
+	f.smtp.FailWith(errors.New("mailbox busy"))
+	if w := f.deliver(t, payload, webhook.UnsignedPayload{}); w.Code != http.StatusInternalServerError {
+		t.Fatalf("status %d, want 500", w.Code)
+	}
+	f.smtp.FailWith(nil)
+	if w := f.deliver(t, payload, webhook.UnsignedPayload{}); w.Code != http.StatusOK {
+		t.Fatalf("retry: status %d", w.Code)
+	}
+	f.mails(t, 2)
+}
+
+func TestNotConfiguredAnswers503(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	h, err := pwebhook.NewFromEnv(func(k string) string { return map[string]string{"OUTBOX_DIR": dir}[k] }, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, httptest.NewRequest(http.MethodPost, "/api/stripe-webhook", strings.NewReader("{}")))
+	if w.Code != http.StatusServiceUnavailable {
+		t.Errorf("status %d", w.Code)
+	}
+}
