@@ -82,7 +82,7 @@ func checkCommon(t *testing.T, path string, h http.Header) {
 	for name, want := range map[string]string{
 		"X-Content-Type-Options":       "nosniff",
 		"Referrer-Policy":              "no-referrer",
-		"Cross-Origin-Opener-Policy":   "same-origin",
+		"Cross-Origin-Opener-Policy":   "same-origin-allow-popups",
 		"Cross-Origin-Resource-Policy": "same-origin",
 	} {
 		if got := h.Get(name); got != want {

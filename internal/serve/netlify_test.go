@@ -58,7 +58,10 @@ func TestNetlifyConfig(t *testing.T) {
 	t.Parallel()
 	n := readNetlify(t)
 	b := n.Build
-	if !strings.HasPrefix(b.Command, "go tool hugo ") || !strings.Contains(b.Command, "--destination "+b.Publish) {
+	if !strings.HasPrefix(b.Command, "go run ./cmd/payoke check && ") {
+		t.Errorf("build command %q should run the content check first", b.Command)
+	}
+	if !strings.Contains(b.Command, "&& go tool hugo ") || !strings.Contains(b.Command, "--destination "+b.Publish) {
 		t.Errorf("build command %q should run the pinned Hugo into the publish folder %q", b.Command, b.Publish)
 	}
 	gomod, err := os.ReadFile(filepath.Join(root, "go.mod"))
