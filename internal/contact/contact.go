@@ -5,24 +5,20 @@ package contact
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
 	netmail "net/mail"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
-	"golang.org/x/text/language"
-
-	site "github.com/payoke/site"
 	"github.com/payoke/site/internal/i18n"
 	"github.com/payoke/site/internal/mail"
 	"github.com/payoke/site/internal/siteconfig"
+	"github.com/payoke/site/internal/web"
 )
 
 // Options are the handler's dependencies and limits; zero limits take the
@@ -61,8 +57,7 @@ type handler struct {
 	clientIP func(*http.Request) string
 	cop      *http.CrossOriginProtection
 	checked  http.Handler // post behind the cross-origin check
-	matcher  language.Matcher
-	langs    []string
+	langs    *web.Languages
 }
 
 // New returns the /api/contact handler. It panics if SiteURL is not an
@@ -71,7 +66,7 @@ func New(o Options) http.Handler {
 	h := &handler{
 		sender: o.Sender, to: o.To, site: o.Site, strings: o.Strings, logger: o.Logger,
 		now: o.Now, minFill: o.MinFill, maxBody: o.MaxBody, clientIP: o.ClientIP,
-		cop: http.NewCrossOriginProtection(), langs: o.Site.SiteLanguages(),
+		cop: http.NewCrossOriginProtection(), langs: web.NewLanguages(o.Site),
 	}
 	if h.logger == nil {
 		h.logger = slog.New(slog.DiscardHandler)
@@ -108,11 +103,6 @@ func New(o Options) http.Handler {
 	}
 	h.cop.SetDenyHandler(http.HandlerFunc(h.crossSite))
 	h.checked = h.cop.Handler(http.HandlerFunc(h.post))
-	var tags []language.Tag
-	for _, l := range h.langs {
-		tags = append(tags, language.Make(l))
-	}
-	h.matcher = language.NewMatcher(tags)
 	return h
 }
 
@@ -126,11 +116,7 @@ func New(o Options) http.Handler {
 // which Netlify's proxy sets; elsewhere that header could be forged and is
 // ignored.
 func NewFromEnv(getenv func(string) string, logger *slog.Logger) (http.Handler, error) {
-	cfg, err := siteconfig.Load(site.Files)
-	if err != nil {
-		return nil, err
-	}
-	cat, err := i18n.Load(site.Files, cfg.DefaultLanguage)
+	cfg, cat, err := web.LoadSite()
 	if err != nil {
 		return nil, err
 	}
@@ -146,15 +132,11 @@ func NewFromEnv(getenv func(string) string, logger *slog.Logger) (http.Handler, 
 		}
 		sender, to = unconfigured{err}, []string{cfg.Params.Organisation.Email}
 	}
-	siteURL := getenv("SITE_URL")
-	if siteURL == "" {
-		siteURL = cfg.BaseURL
+	_, origin, err := web.SiteURL(getenv("SITE_URL"), cfg.BaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("contact: %w", err)
 	}
-	u, err := url.Parse(siteURL)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return nil, fmt.Errorf("contact: SITE_URL %q must be an http(s) URL", siteURL)
-	}
-	o := Options{Sender: sender, To: to, Site: cfg, Strings: cat, SiteURL: u.Scheme + "://" + u.Host, Logger: logger}
+	o := Options{Sender: sender, To: to, Site: cfg, Strings: cat, SiteURL: origin, Logger: logger}
 	if getenv("AWS_LAMBDA_FUNCTION_NAME") != "" {
 		o.ClientIP = func(r *http.Request) string {
 			if ip := r.Header.Get("X-Nf-Client-Connection-Ip"); ip != "" {
@@ -222,17 +204,7 @@ func contactPath(lang string) string { return "/" + lang + "/contact/" }
 
 // requestLang guesses the language before the form is read, from
 // Accept-Language; the form's own lang field wins once it is read.
-func (h *handler) requestLang(r *http.Request) string {
-	tags, _, _ := language.ParseAcceptLanguage(r.Header.Get("Accept-Language"))
-	if len(tags) == 0 {
-		return h.site.DefaultLanguage
-	}
-	_, i, conf := h.matcher.Match(tags...)
-	if conf == language.No {
-		return h.site.DefaultLanguage
-	}
-	return h.langs[i]
-}
+func (h *handler) requestLang(r *http.Request) string { return h.langs.FromRequest(r) }
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost {
@@ -300,21 +272,12 @@ func (h *handler) post(w http.ResponseWriter, r *http.Request) {
 	h.success(w, r, lang)
 }
 
-func wantsJSON(r *http.Request) bool {
-	return strings.Contains(r.Header.Get("Accept"), "application/json")
-}
-
-func noStore(w http.ResponseWriter, contentType string) {
-	w.Header().Set("Content-Type", contentType)
-	w.Header().Set("Cache-Control", "no-store")
-}
-
 func (h *handler) success(w http.ResponseWriter, r *http.Request, lang string) {
-	if wantsJSON(r) {
-		writeJSON(w, http.StatusOK, map[string]string{"url": thanksPath(lang)})
+	if web.WantsJSON(r) {
+		web.WriteJSON(w, http.StatusOK, map[string]string{"url": thanksPath(lang)})
 		return
 	}
-	noStore(w, "text/html; charset=utf-8")
+	web.NoStore(w, "text/html; charset=utf-8")
 	w.Header().Set("Location", thanksPath(lang))
 	w.WriteHeader(http.StatusSeeOther)
 }
@@ -334,17 +297,11 @@ type jsonProblem struct {
 // writeError answers a JSON client: the contract's {"error":{"field","message"}}
 // with the first problem, and every problem under "errors".
 func writeError(w http.ResponseWriter, status int, ps []jsonProblem) {
-	writeJSON(w, status, map[string]any{"error": ps[0], "errors": ps})
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	noStore(w, "application/json; charset=utf-8")
-	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(v)
+	web.WriteJSON(w, status, map[string]any{"error": ps[0], "errors": ps})
 }
 
 func (h *handler) render(w http.ResponseWriter, status int, p pageView) {
-	noStore(w, "text/html; charset=utf-8")
+	web.NoStore(w, "text/html; charset=utf-8")
 	w.WriteHeader(status)
 	if err := pageTemplate.Execute(w, p); err != nil {
 		h.logger.Error("contact: page", "err", err)
@@ -354,7 +311,7 @@ func (h *handler) render(w http.ResponseWriter, status int, p pageView) {
 // notice is a page with a title, a sentence, the phone and a link back to the
 // form, for answers given before the form was read.
 func (h *handler) notice(w http.ResponseWriter, r *http.Request, lang string, status int, titleID, textID string) {
-	if wantsJSON(r) {
+	if web.WantsJSON(r) {
 		writeError(w, status, []jsonProblem{{Message: h.strings.MustT(lang, textID, nil)}})
 		return
 	}
@@ -376,7 +333,7 @@ func (h *handler) formPage(w http.ResponseWriter, r *http.Request, lang string, 
 		shown = append(shown, shownProblem{Field: p.Field, Text: text})
 		js = append(js, jsonProblem{Field: p.Field, Message: text})
 	}
-	if wantsJSON(r) {
+	if web.WantsJSON(r) {
 		writeError(w, status, js)
 		return
 	}
@@ -389,7 +346,7 @@ func (h *handler) formPage(w http.ResponseWriter, r *http.Request, lang string, 
 // keepPage answers a failure after a valid form: the message stays on screen,
 // in the form, ready to copy or send again, with the phone number.
 func (h *handler) keepPage(w http.ResponseWriter, r *http.Request, lang string, f form, status int, titleID, textID string) {
-	if wantsJSON(r) {
+	if web.WantsJSON(r) {
 		writeError(w, status, []jsonProblem{{Message: h.strings.MustT(lang, textID, nil)}})
 		return
 	}

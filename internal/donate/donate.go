@@ -5,24 +5,21 @@ package donate
 import (
 	"context"
 	"crypto/rand"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"mime"
 	"net/http"
-	"net/url"
 	"regexp"
 	"strings"
 	"time"
 
 	"github.com/stripe/stripe-go/v76"
 	"github.com/stripe/stripe-go/v76/client"
-	"golang.org/x/text/language"
 
-	site "github.com/payoke/site"
 	"github.com/payoke/site/internal/i18n"
 	"github.com/payoke/site/internal/siteconfig"
+	"github.com/payoke/site/internal/web"
 )
 
 // MaxBody is the largest form we read: three short fields and a token.
@@ -50,8 +47,7 @@ type Options struct {
 type handler struct {
 	Options
 	siteURL string
-	matcher language.Matcher
-	langs   []string
+	langs   *web.Languages
 	page    *page
 }
 
@@ -63,7 +59,7 @@ func NewFromEnv(getenv func(string) string, logger *slog.Logger) (http.Handler, 
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	cfg, cat, err := LoadSite()
+	cfg, cat, err := web.LoadSite()
 	if err != nil {
 		return nil, err
 	}
@@ -80,16 +76,6 @@ func NewFromEnv(getenv func(string) string, logger *slog.Logger) (http.Handler, 
 	return New(o)
 }
 
-// LoadSite reads the embedded config.toml and i18n strings, as the webhook needs them too.
-func LoadSite() (*siteconfig.Config, *i18n.Catalog, error) {
-	cfg, err := siteconfig.Load(site.Files)
-	if err != nil {
-		return nil, nil, err
-	}
-	cat, err := i18n.Load(site.Files, cfg.DefaultLanguage)
-	return cfg, cat, err
-}
-
 // New checks o once and returns the /api/donate handler.
 func New(o Options) (http.Handler, error) {
 	if o.Site == nil || o.Strings == nil {
@@ -98,16 +84,12 @@ func New(o Options) (http.Handler, error) {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	base := o.SiteURL
-	if base == "" {
-		base = o.Site.BaseURL
+	base, _, err := web.SiteURL(o.SiteURL, o.Site.BaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("donate: %w", err)
 	}
-	u, err := url.Parse(base)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" {
-		return nil, fmt.Errorf("donate: SITE_URL %q %w", base, errBadURL)
-	}
-	h := &handler{Options: o, siteURL: strings.TrimSuffix(u.String(), "/"), langs: o.Site.SiteLanguages()}
-	for _, l := range h.langs {
+	h := &handler{Options: o, siteURL: base, langs: web.NewLanguages(o.Site)}
+	for _, l := range o.Site.SiteLanguages() {
 		if SupportPath(l) == "" {
 			return nil, fmt.Errorf("donate: no donate page known for language %q", l)
 		}
@@ -117,11 +99,6 @@ func New(o Options) (http.Handler, error) {
 			}
 		}
 	}
-	tags := make([]language.Tag, len(h.langs))
-	for i, l := range h.langs {
-		tags[i] = language.Make(l)
-	}
-	h.matcher = language.NewMatcher(tags)
 	if h.page, err = newPage(); err != nil {
 		return nil, err
 	}
@@ -149,7 +126,7 @@ type answer struct {
 }
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	lang := h.acceptLanguage(r)
+	lang := h.langs.FromRequest(r)
 	var in input
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
@@ -189,8 +166,8 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	h.Logger.Info("donate: checkout session created", "frequency", g.Frequency, "lang", g.Lang, "cents", g.Cents)
-	if wantsJSON(r) {
-		writeJSON(w, http.StatusOK, map[string]string{"url": s.URL})
+	if web.WantsJSON(r) {
+		web.WriteJSON(w, http.StatusOK, map[string]string{"url": s.URL})
 		return
 	}
 	http.Redirect(w, r, s.URL, http.StatusSeeOther)
@@ -305,32 +282,12 @@ func (h *handler) stripeFailure(err error) answer {
 	return answer{http.StatusServiceUnavailable, "", "donate_error_unavailable"}
 }
 
-func (h *handler) acceptLanguage(r *http.Request) string {
-	tags, _, _ := language.ParseAcceptLanguage(r.Header.Get("Accept-Language"))
-	_, i, conf := h.matcher.Match(tags...)
-	if conf == language.No {
-		return h.Site.DefaultLanguage
-	}
-	return h.langs[i]
-}
-
-func wantsJSON(r *http.Request) bool {
-	return strings.Contains(r.Header.Get("Accept"), "application/json")
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(v)
-}
-
 // refuse answers a with a localized message: JSON for scripts, otherwise a
 // page that shows the form again with what the donor sent.
 func (h *handler) refuse(w http.ResponseWriter, r *http.Request, lang string, in input, a answer) {
 	msg := h.message(lang, a.ID)
-	if wantsJSON(r) {
-		writeJSON(w, a.Status, map[string]map[string]string{"error": {"field": a.Field, "message": msg}})
+	if web.WantsJSON(r) {
+		web.WriteJSON(w, a.Status, map[string]map[string]string{"error": {"field": a.Field, "message": msg}})
 		return
 	}
 	h.page.render(w, a.Status, h.pageData(lang, in, a, msg))

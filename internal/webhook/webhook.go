@@ -12,10 +12,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -28,6 +28,7 @@ import (
 	"github.com/payoke/site/internal/i18n"
 	"github.com/payoke/site/internal/mail"
 	"github.com/payoke/site/internal/siteconfig"
+	"github.com/payoke/site/internal/web"
 )
 
 // MaxBody bounds an event; Stripe's events about one session or invoice are
@@ -70,7 +71,7 @@ func NewFromEnv(getenv func(string) string, logger *slog.Logger) (http.Handler, 
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	cfg, cat, err := donate.LoadSite()
+	cfg, cat, err := web.LoadSite()
 	if err != nil {
 		return nil, err
 	}
@@ -103,13 +104,9 @@ func New(o Options) (http.Handler, error) {
 	if o.StaffTo == "" {
 		o.StaffTo = o.Site.Params.Organisation.Email
 	}
-	base := o.SiteURL
-	if base == "" {
-		base = o.Site.BaseURL
-	}
-	u, err := url.Parse(base)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return nil, errors.New("webhook: SITE_URL must be an absolute http(s) URL")
+	base, _, err := web.SiteURL(o.SiteURL, o.Site.BaseURL)
+	if err != nil {
+		return nil, fmt.Errorf("webhook: %w", err)
 	}
 	for _, l := range o.Site.SiteLanguages() {
 		for _, id := range mailIDs {
@@ -118,7 +115,7 @@ func New(o Options) (http.Handler, error) {
 			}
 		}
 	}
-	return &handler{Options: o, marks: marks{o.Stripe}, siteURL: strings.TrimSuffix(u.String(), "/")}, nil
+	return &handler{Options: o, marks: marks{o.Stripe}, siteURL: base}, nil
 }
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {

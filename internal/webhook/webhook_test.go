@@ -22,6 +22,7 @@ import (
 	"github.com/payoke/site/internal/donate/stripemock"
 	"github.com/payoke/site/internal/mail"
 	"github.com/payoke/site/internal/mail/mailtest"
+	"github.com/payoke/site/internal/web"
 	pwebhook "github.com/payoke/site/internal/webhook"
 )
 
@@ -49,7 +50,7 @@ func setup(t *testing.T, portal string) fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg, cat, err := donate.LoadSite()
+	cfg, cat, err := web.LoadSite()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,43 @@
+// Package web holds what the site's functions (contact, donate, webhook)
+// share: reading the embedded site settings, the site's origin, the answer's
+// language, JSON answers and the page shell their HTML answers live in.
+package web
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+
+	site "github.com/payoke/site"
+	"github.com/payoke/site/internal/i18n"
+	"github.com/payoke/site/internal/siteconfig"
+)
+
+// LoadSite reads the config.toml and i18n strings embedded in the binary.
+func LoadSite() (*siteconfig.Config, *i18n.Catalog, error) {
+	cfg, err := siteconfig.Load(site.Files)
+	if err != nil {
+		return nil, nil, err
+	}
+	cat, err := i18n.Load(site.Files, cfg.DefaultLanguage)
+	return cfg, cat, err
+}
+
+// WantsJSON reports a script asking for JSON instead of a page.
+func WantsJSON(r *http.Request) bool {
+	return strings.Contains(r.Header.Get("Accept"), "application/json")
+}
+
+// NoStore sets the content type of an answer that no cache may keep: it may
+// hold what a person typed.
+func NoStore(w http.ResponseWriter, contentType string) {
+	w.Header().Set("Content-Type", contentType)
+	w.Header().Set("Cache-Control", "no-store")
+}
+
+// WriteJSON answers v as JSON with status.
+func WriteJSON(w http.ResponseWriter, status int, v any) {
+	NoStore(w, "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v)
+}
