@@ -20,7 +20,7 @@ import (
 
 // runtimeAPI fakes the part of the Lambda runtime API that aws-lambda-go
 // uses: GET …/invocation/next hands out one event, POST …/response takes the
-// answer. Later polls wait until the process is stopped. One process at a time.
+// answer. Later polls wait until the process is stopped. One process, one event.
 type runtimeAPI struct {
 	srv *http.Server
 	ln  net.Listener
