@@ -110,7 +110,10 @@ func startSite(t *testing.T, ctx context.Context, root string, env []string) str
 	}
 	cmd := exec.CommandContext(ctx, bin, "serve", "-addr", "127.0.0.1:0")
 	cmd.Dir = root
-	cmd.Env = append(os.Environ(), env...)
+	// The build goes to a folder of its own, so it need not wait for the
+	// lock that every other Hugo run in this checkout takes (tests run in
+	// parallel, and a stuck one would hold the lock for ever).
+	cmd.Env = append(append(os.Environ(), "HUGO_NOBUILDLOCK=true"), env...)
 	url := startProcess(t, cmd, regexp.MustCompile(`runs at (http://127\.0\.0\.1:\d+)/`), 3*time.Minute)
 	return url
 }
