@@ -6,6 +6,7 @@
 //
 //	go run ./bench/buildscale                       # N = 1000, 5000; 3 runs each
 //	go run ./bench/buildscale -n 1000,5000,10000    # the large size too (minutes)
+//	go run ./bench/buildscale -head                 # the committed site, not the working tree
 package main
 
 import (
@@ -50,6 +51,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	sizes := flags.String("n", "1000,5000", "comma-separated numbers of news and of project pages per language")
 	runs := flags.Int("runs", 3, "timed builds per size and layout set (after one untimed warm-up)")
 	keep := flags.Bool("keep", false, "keep the temporary sites (their paths are printed)")
+	head := flags.Bool("head", false, "copy the site as committed (git HEAD), not the working tree with others' unfinished edits")
 	if err := flags.Parse(args); err != nil {
 		return err
 	}
@@ -81,7 +83,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 	var rows []row
 	for _, n := range ns {
-		r, err := measure(ctx, root, hugo, cfg.SiteLanguages(), n, *runs, *keep, stderr)
+		r, err := measure(ctx, root, hugo, cfg.SiteLanguages(), n, *runs, *keep, *head, stderr)
 		if err != nil {
 			return fmt.Errorf("N=%d: %w", n, err)
 		}
@@ -116,7 +118,7 @@ type row struct {
 	ours, base      sample
 }
 
-func measure(ctx context.Context, root, hugo string, langs []string, n, runs int, keep bool, log io.Writer) (row, error) {
+func measure(ctx context.Context, root, hugo string, langs []string, n, runs int, keep, head bool, log io.Writer) (row, error) {
 	tmp, err := os.MkdirTemp("", fmt.Sprintf("buildscale-%d-", n))
 	if err != nil {
 		return row{}, err
@@ -127,10 +129,17 @@ func measure(ctx context.Context, root, hugo string, langs []string, n, runs int
 		defer os.RemoveAll(tmp)
 	}
 	src := filepath.Join(tmp, "site")
-	for _, p := range siteParts {
-		if err := copyTree(filepath.Join(root, p), filepath.Join(src, p)); err != nil {
-			return row{}, err
+	if head {
+		err = copyHead(ctx, root, src)
+	} else {
+		for _, p := range siteParts {
+			if err = copyTree(filepath.Join(root, p), filepath.Join(src, p)); err != nil {
+				break
+			}
 		}
+	}
+	if err != nil {
+		return row{}, err
 	}
 	pages, err := generate(src, langs, n)
 	if err != nil {
@@ -251,6 +260,28 @@ func report(w io.Writer, rows []row) {
 			a.n, b.n, b.ours.wall.Seconds()/a.ours.wall.Seconds(), k(a.ours.wall, b.ours.wall),
 			b.base.wall.Seconds()/a.base.wall.Seconds(), k(a.base.wall, b.base.wall))
 	}
+}
+
+// copyHead extracts the site parts as committed at HEAD into dst.
+func copyHead(ctx context.Context, root, dst string) error {
+	if err := os.MkdirAll(dst, 0o755); err != nil {
+		return err
+	}
+	var parts []string
+	for _, p := range siteParts {
+		ls := exec.CommandContext(ctx, "git", "ls-tree", "--name-only", "HEAD", p)
+		ls.Dir = root
+		if out, err := ls.Output(); err == nil && len(bytes.TrimSpace(out)) > 0 {
+			parts = append(parts, p)
+		}
+	}
+	args := append([]string{"-c", `git archive --format=tar HEAD "$@" | tar -x -C "$0"`, dst}, parts...)
+	cmd := exec.CommandContext(ctx, "sh", args...)
+	cmd.Dir = root
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("git archive: %w\n%s", err, out)
+	}
+	return nil
 }
 
 // copyTree copies the file or folder src to dst; a missing src is skipped.
