@@ -43,7 +43,11 @@ func TestArchetypes(t *testing.T) {
 	for rel, fields := range kinds {
 		for _, lang := range []string{"nl", "en", "fr"} {
 			file := "content/" + lang + "/" + rel
-			out, err := hugobuild.Command(ctx, root, tmp, "new", "content", file).CombinedOutput()
+			cmd, err := hugobuild.Command(ctx, root, tmp, "new", "content", file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out, err := cmd.CombinedOutput()
 			if err != nil {
 				t.Fatalf("hugo new content %s: %v\n%s", file, err, out)
 			}

@@ -32,14 +32,53 @@ func Root(dir string) (string, error) {
 	}
 }
 
-// Command returns `go tool hugo <args>` run from the module root, so the
-// pinned Hugo builds the site in source.
-func Command(ctx context.Context, root, source string, args ...string) *exec.Cmd {
-	all := append([]string{"tool", "hugo", "--source", source}, args...)
-	cmd := exec.CommandContext(ctx, "go", all...)
+// Binary returns the path of the Hugo pinned in go.mod, built and cached by
+// the go command (the first call on a new machine compiles it). Running that
+// file, rather than `go tool hugo`, means a cancelled build stops Hugo itself:
+// killing the go command would leave Hugo running.
+func Binary(ctx context.Context, root string) (string, error) {
+	locate := func() (string, error) {
+		cmd := exec.CommandContext(ctx, "go", "tool", "-n", "hugo")
+		cmd.Dir = root
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		out, err := cmd.Output()
+		if err != nil {
+			return "", fmt.Errorf("finding the pinned Hugo: %w\n%s", err, stderr.String())
+		}
+		return strings.TrimSpace(string(out)), nil
+	}
+	bin, err := locate()
+	if err != nil {
+		return "", err
+	}
+	if _, err := os.Stat(bin); err == nil {
+		return bin, nil
+	}
+	build := exec.CommandContext(ctx, "go", "tool", "hugo", "version")
+	build.Dir = root
+	if out, err := build.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("building the pinned Hugo: %w\n%s", err, out)
+	}
+	if bin, err = locate(); err != nil {
+		return "", err
+	}
+	if _, err := os.Stat(bin); err != nil {
+		return "", fmt.Errorf("the pinned Hugo is not built at %s: %w", bin, err)
+	}
+	return bin, nil
+}
+
+// Command returns the pinned Hugo with args, building the site in source.
+func Command(ctx context.Context, root, source string, args ...string) (*exec.Cmd, error) {
+	bin, err := Binary(ctx, root)
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.CommandContext(ctx, bin, append([]string{"--source", source}, args...)...)
 	cmd.Dir = root
 	cmd.Env = append(os.Environ(), "HUGO_ENVIRONMENT=production")
-	return cmd
+	return cmd, nil
 }
 
 // Build builds the site in source into dest and returns Hugo's output.
@@ -54,10 +93,13 @@ func Build(ctx context.Context, root, source, dest string, extra ...string) (str
 		"--logLevel", "warn",
 	}, extra...)
 	var out bytes.Buffer
-	cmd := Command(ctx, root, source, args...)
+	cmd, err := Command(ctx, root, source, args...)
+	if err != nil {
+		return "", err
+	}
 	cmd.Stdout = &out
 	cmd.Stderr = &out
-	err := cmd.Run()
+	err = cmd.Run()
 	text := out.String()
 	if err != nil {
 		return text, fmt.Errorf("hugo build failed: %w\n%s", err, text)

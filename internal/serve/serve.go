@@ -101,7 +101,7 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if _, err := hugobuild.Build(ctx, root, *source, dest, "--baseURL", baseURL); err != nil {
 		return fmt.Errorf("serve: %w", err)
 	}
-	bin, err := hugoBinary(ctx, root)
+	bin, err := hugobuild.Binary(ctx, root)
 	if err != nil {
 		return err
 	}
