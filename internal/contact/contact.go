@@ -301,9 +301,7 @@ func writeError(w http.ResponseWriter, status int, ps []jsonProblem) {
 }
 
 func (h *handler) render(w http.ResponseWriter, status int, p pageView) {
-	web.NoStore(w, "text/html; charset=utf-8")
-	w.WriteHeader(status)
-	if err := pageTemplate.Execute(w, p); err != nil {
+	if err := web.Render(w, status, pageTemplate, p); err != nil {
 		h.logger.Error("contact: page", "err", err)
 	}
 }

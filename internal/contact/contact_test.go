@@ -450,7 +450,7 @@ func TestSMTPDownKeepsTheText(t *testing.T) {
 			for _, want := range []string{
 				"Line one &amp; &lt;two&gt;\nLine &#34;three&#34;</textarea>",
 				`value="Zoë Janssens"`, `href="tel:&#43;3232011690"`, "&#43;32 3 201 16 90",
-				"Your message could not be sent", `<html lang="en" dir="ltr">`, `id="quick-exit" href="https://www.meteo.be/"`,
+				"Your message could not be sent", `<html lang="en" dir="ltr">`, `id="quick-exit" class="quick-exit" href="https://www.meteo.be/"`, `<link rel="stylesheet" href="/styles/site.css">`,
 			} {
 				if !strings.Contains(body, want) {
 					t.Errorf("503 page lacks %q", want)
@@ -486,10 +486,10 @@ func TestBadInputShowsTheFormAgain(t *testing.T) {
 	for _, want := range []string{
 		`<html lang="fr-BE"`, "<title>Vérifiez votre message – Payoke</title>",
 		`<a href="#contact-message">Écrivez un message.</a>`,
-		`<p id="contact-email-error"><strong>Indiquez une adresse de courriel`,
+		`<p class="error-message" id="contact-email-error">Indiquez une adresse de courriel`,
 		`aria-describedby="contact-email-hint contact-email-error" aria-invalid="true"`,
 		`value="pas une adresse"`, `value="appelez-moi"`, `<option value="press" selected>`,
-		`id="contact-name-error"><strong>Utilisez au maximum 100 caractères ici.`,
+		`id="contact-name-error">Utilisez au maximum 100 caractères ici.`,
 		`<textarea id="contact-safe_contact" name="safe_contact" rows="3" maxlength="500" aria-describedby="contact-safe_contact-hint">Alleen na 18 uur.`,
 		`<input type="hidden" name="lang" value="fr">`,
 	} {

@@ -4,19 +4,21 @@ import (
 	_ "embed"
 	"html/template"
 	"strings"
+
+	"github.com/payoke/site/internal/web"
 )
 
-// The function's own pages are plain and self-contained: it cannot know the
-// site's fingerprinted stylesheet, and the CSP forbids inline styles.
+// The function's pages sit in the site's page shell (internal/web), with the
+// class names of the shortcode's form, so the site's stylesheet dresses them.
 //
 //go:embed page.html
 var pageHTML string
 
-var pageTemplate = template.Must(template.New("page").Parse(pageHTML))
+var pageTemplate = template.Must(web.ParsePage("contact", pageHTML))
 
 // pageStrings are the fixed strings of every page, in its language.
 type pageStrings struct {
-	QuickExit, Summary, PhoneLabel, Emergency, Anonymous, Website, Confidential, Send, Back string
+	Summary, PhoneLabel, Emergency, Anonymous, Website, Confidential, Send, Back string
 }
 
 type shownProblem struct{ Field, Text string }
@@ -48,15 +50,14 @@ func (f fieldView) Describedby() string {
 type formView struct{ Fields []fieldView }
 
 type pageView struct {
-	Lang, Locale, Dir string
-	Title, Notice     string
-	QuickExit         string
-	S                 pageStrings
-	Problems          []shownProblem
-	ShowPhone         bool
-	Phone, PhoneLink  string
-	Form              *formView
-	Back              string
+	web.Page
+	Notice           string
+	S                pageStrings
+	Problems         []shownProblem
+	ShowPhone        bool
+	Phone, PhoneLink string
+	Form             *formView
+	Back             string
 }
 
 // formFields lays out the form as the shortcode does, with f's values and
@@ -82,11 +83,10 @@ func (h *handler) newPage(lang, titleID, noticeID string) pageView {
 	t := func(id string) string { return h.strings.MustT(lang, id, nil) }
 	o := h.site.Params.Organisation
 	p := pageView{
-		Lang: lang, Locale: lang, Dir: "ltr",
-		Title: t(titleID), QuickExit: h.site.Params.QuickExit,
+		Page:  web.NewPage(h.site, h.strings, lang, t(titleID)),
 		Phone: o.Phone, PhoneLink: o.PhoneLink, ShowPhone: true,
 		S: pageStrings{
-			QuickExit: t("quick_exit"), Summary: t("contact_errors_summary"), PhoneLabel: t("phone"),
+			Summary: t("contact_errors_summary"), PhoneLabel: t("phone"),
 			Emergency: h.strings.MustT(lang, "emergency", map[string]any{"Number": o.Emergency}),
 			Anonymous: t("contact_anonymous"), Website: t("contact_website"),
 			Confidential: t("contact_confidential"), Send: t("contact_send"), Back: t("contact_back"),
@@ -94,14 +94,6 @@ func (h *handler) newPage(lang, titleID, noticeID string) pageView {
 	}
 	if noticeID != "" {
 		p.Notice = t(noticeID)
-	}
-	for _, l := range h.site.Languages {
-		if l.Lang == lang {
-			p.Locale = l.Locale
-			if l.Direction != "" {
-				p.Dir = l.Direction
-			}
-		}
 	}
 	return p
 }

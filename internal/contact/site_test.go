@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -15,6 +16,8 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/payoke/site/internal/hugobuild"
+	"github.com/payoke/site/internal/web"
+	"github.com/payoke/site/internal/web/webtest"
 )
 
 // control is what a person meets for one form field.
@@ -163,6 +166,20 @@ func TestShortcodeMatchesHandler(t *testing.T) {
 		}
 		if _, err := os.Stat(filepath.Join(dest, thanksPath(lang), "index.html")); err != nil {
 			t.Errorf("%s: no thank-you page at %s", lang, thanksPath(lang))
+		}
+	}
+	// The handler's pages link the site's stylesheet, and it knows their classes.
+	css := webtest.Stylesheet(t, dest)
+	bad := valid("en")
+	bad.Set("email", "not an address")
+	fx.smtp.Close()
+	for name, w := range map[string]*httptest.ResponseRecorder{"400": fx.post(bad, nil), "503": fx.post(valid("en"), nil)} {
+		page := w.Body.String()
+		if !strings.Contains(page, `<link rel="stylesheet" href="`+web.Stylesheet+`">`) {
+			t.Errorf("%s page does not link %s", name, web.Stylesheet)
+		}
+		if missing := webtest.MissingClasses(css, page); len(missing) > 0 {
+			t.Errorf("%s page uses classes the stylesheet lacks: %q", name, missing)
 		}
 	}
 }

@@ -1,8 +1,6 @@
 package donate_test
 
 import (
-	"crypto/sha256"
-	"encoding/base64"
 	"encoding/json"
 	"html"
 	"io"
@@ -12,7 +10,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -244,10 +241,10 @@ func TestBadInput(t *testing.T) {
 			if w.Code != http.StatusBadRequest || !strings.Contains(html.UnescapeString(page), want) {
 				t.Errorf("HTML: status %d, want 400 with %q in\n%s", w.Code, want, page)
 			}
-			if !strings.Contains(page, `<html lang="`+lang+`"`) || !strings.Contains(page, `href="`+donate.SupportPath(lang)+`"`) {
+			if !strings.Contains(page, `<html lang="`+lang) || !strings.Contains(page, `href="`+donate.SupportPath(lang)+`"`) {
 				t.Errorf("HTML page is not in %s or has no way back:\n%s", lang, page)
 			}
-			if c.field == "amount" && !strings.Contains(page, `aria-describedby="amount-error"`) {
+			if c.field == "amount" && !strings.Contains(page, `aria-describedby="donate-amount-error"`) {
 				t.Errorf("error not tied to the amount field:\n%s", page)
 			}
 			if v := c.form.Get("amount_other"); v != "" && !strings.Contains(page, `value="`+html.EscapeString(v)+`"`) {
@@ -260,7 +257,7 @@ func TestBadInput(t *testing.T) {
 	}
 }
 
-func TestAnswerPageShowsInputSafelyWithItsStyleAllowed(t *testing.T) {
+func TestAnswerPageShowsInputSafelyInTheSiteShell(t *testing.T) {
 	t.Parallel()
 	h, _ := withMock(t)
 	w := post(h, url.Values{"amount_other": {`"><script>alert(1)</script>`}, "frequency": {"monthly"}, "lang": {"en"}})
@@ -271,17 +268,20 @@ func TestAnswerPageShowsInputSafelyWithItsStyleAllowed(t *testing.T) {
 	if !strings.Contains(page, `value="monthly" checked`) {
 		t.Error("monthly choice not kept")
 	}
-	style := regexp.MustCompile(`(?s)<style>(.*?)</style>`).FindStringSubmatch(page)
-	if style == nil {
-		t.Fatal("no style element")
+	// The site's stylesheet and quick exit, nothing inline, and the
+	// functions' policy from netlify.toml left as it is.
+	cfg, _ := strings_(t)
+	for _, want := range []string{`<link rel="stylesheet" href="/styles/site.css">`, `<html lang="en" dir="ltr">`,
+		`<a id="quick-exit" class="quick-exit" href="` + cfg.Params.QuickExit + `"`, `<form class="form donate-form" method="post" action="/api/donate">`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("page lacks %q:\n%s", want, page)
+		}
 	}
-	sum := sha256.Sum256([]byte(style[1]))
-	if csp := w.Header().Get("Content-Security-Policy"); !strings.Contains(csp, "'sha256-"+base64.StdEncoding.EncodeToString(sum[:])+"'") ||
-		!strings.Contains(csp, "form-action 'self' https://checkout.stripe.com") {
-		t.Errorf("CSP %q does not allow the page's style or the form's redirect", csp)
+	if strings.Contains(page, "<style") || strings.Contains(page, "style=") {
+		t.Error("inline style")
 	}
-	if strings.Contains(page, "style=") {
-		t.Error("inline style attribute")
+	if csp := w.Header().Get("Content-Security-Policy"); csp != "" {
+		t.Errorf("the handler sets its own policy %q", csp)
 	}
 }
 
@@ -301,7 +301,7 @@ func TestWrongMethodTooLargeAndWrongType(t *testing.T) {
 	r.Header.Set("Accept-Language", "fr-BE,fr;q=0.9")
 	w := httptest.NewRecorder()
 	h.ServeHTTP(w, r)
-	if w.Code != http.StatusMethodNotAllowed || w.Header().Get("Allow") != http.MethodPost || !strings.Contains(w.Body.String(), `lang="fr"`) {
+	if w.Code != http.StatusMethodNotAllowed || w.Header().Get("Allow") != http.MethodPost || !strings.Contains(w.Body.String(), `lang="fr-BE"`) {
 		t.Errorf("GET: %d, Allow %q\n%s", w.Code, w.Header().Get("Allow"), w.Body)
 	}
 	big := url.Values{"amount": {"25"}, "frequency": {"once"}, "lang": {"en"}, "pad": {strings.Repeat("x", donate.MaxBody)}}

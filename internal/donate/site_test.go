@@ -2,6 +2,7 @@ package donate_test
 
 import (
 	"context"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -10,6 +11,8 @@ import (
 
 	"github.com/payoke/site/internal/donate"
 	"github.com/payoke/site/internal/hugobuild"
+	"github.com/payoke/site/internal/web"
+	"github.com/payoke/site/internal/web/webtest"
 )
 
 // TestSiteHasTheFormAndThePages builds the site with the pinned Hugo (no
@@ -40,6 +43,16 @@ func TestSiteHasTheFormAndThePages(t *testing.T) {
 		}
 		thanks := read(t, dest, donate.ThanksPath(lang))
 		wantIn(t, thanks, `class=donate-manage`, cfg.Params.Organisation.Phone)
+	}
+	// The answer page links the site's stylesheet, and it knows its classes.
+	css := webtest.Stylesheet(t, dest)
+	h, _ := withMock(t)
+	page := post(h, url.Values{"amount_other": {"abc"}, "frequency": {"once"}, "lang": {"en"}}).Body.String()
+	if !strings.Contains(page, `<link rel="stylesheet" href="`+web.Stylesheet+`">`) {
+		t.Errorf("the answer page does not link %s", web.Stylesheet)
+	}
+	if missing := webtest.MissingClasses(css, page); len(missing) > 0 {
+		t.Errorf("the answer page uses classes the stylesheet lacks: %q", missing)
 	}
 	if strings.Contains(sitemapText, "bedankt") || strings.Contains(sitemapText, "thank-you") || strings.Contains(sitemapText, "/merci/") {
 		t.Error("a thank-you page is in a sitemap")

@@ -1,0 +1,76 @@
+package web
+
+import (
+	"bytes"
+	_ "embed"
+	"html/template"
+	"net/http"
+
+	"github.com/payoke/site/internal/i18n"
+	"github.com/payoke/site/internal/siteconfig"
+)
+
+// Stylesheet is the site's bundled CSS under a stable name: Hugo publishes it
+// there (layouts/_partials/css.html) for these pages, which cannot know the
+// fingerprinted name. It is outside /css/, which is cached for a year.
+const Stylesheet = "/styles/site.css"
+
+// shell.html is a page of the site in miniature: the same stylesheet, the
+// quick exit bar of layouts/_partials/quick-exit.html, a main landmark. Each
+// package fills its "main" block.
+//
+//go:embed shell.html
+var shellHTML string
+
+// Page is what the shell shows; a package's view embeds it.
+type Page struct {
+	Lang, Locale, Dir string
+	Title             string
+	Shell             Shell
+}
+
+// Shell holds the fixed strings and links of every page, in its language.
+type Shell struct {
+	Stylesheet, Skip, Exit, ExitHint, ExitURL string
+}
+
+// NewPage fills the shell for lang, with lang's locale and direction.
+func NewPage(cfg *siteconfig.Config, cat *i18n.Catalog, lang, title string) Page {
+	t := func(id string) string { return cat.MustT(lang, id, nil) }
+	p := Page{Lang: lang, Locale: lang, Dir: "ltr", Title: title, Shell: Shell{
+		Stylesheet: Stylesheet, Skip: t("skip_to_content"), Exit: t("quick_exit"),
+		ExitHint: t("quick_exit_hint"), ExitURL: cfg.Params.QuickExit,
+	}}
+	for _, l := range cfg.Languages {
+		if l.Lang == lang {
+			p.Locale = l.Locale
+			if l.Direction != "" {
+				p.Dir = l.Direction
+			}
+		}
+	}
+	return p
+}
+
+// ParsePage returns the shell with main, a template that defines "main".
+func ParsePage(name, main string) (*template.Template, error) {
+	t, err := template.New(name).Parse(shellHTML)
+	if err != nil {
+		return nil, err
+	}
+	return t.Parse(main)
+}
+
+// Render writes the page with status, never cached; a template error (a
+// bug) is returned before anything is written, for the caller to log.
+func Render(w http.ResponseWriter, status int, t *template.Template, data any) error {
+	var buf bytes.Buffer
+	if err := t.Execute(&buf, data); err != nil {
+		http.Error(w, http.StatusText(status), status)
+		return err
+	}
+	NoStore(w, "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_, err := w.Write(buf.Bytes())
+	return err
+}
