@@ -44,12 +44,12 @@ func TestLighthouse(t *testing.T) {
 		t.Skip("a benchmark: run with -lighthouse")
 	}
 	tl := needTools(t)
-	bin, err := filepath.Abs(filepath.Join("node_modules", ".bin", "lighthouse"))
+	bin, err := filepath.Abs(filepath.Join("lighthouse", "node_modules", ".bin", "lighthouse"))
 	if err == nil {
 		_, err = os.Stat(bin)
 	}
 	if err != nil {
-		t.Fatalf("lighthouse is not installed: npm ci --prefix tests/browser (%v)", err)
+		t.Fatalf("lighthouse is not installed: npm ci --prefix tests/browser/lighthouse (%v)", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
@@ -115,7 +115,7 @@ A benchmark, not a test (the browser tests check accessibility with axe on every
 Target: 100 everywhere. Latest run: %s, %d cores, %s, %d pages in %s.
 
 `+"```sh"+`
-npm ci --prefix tests/browser
+npm ci --prefix tests/browser/lighthouse
 go test ./tests/browser -run TestLighthouse -lighthouse -timeout 30m -v
 `+"```"+`
 
