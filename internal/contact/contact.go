@@ -321,14 +321,18 @@ func (h *handler) notice(w http.ResponseWriter, r *http.Request, lang string, st
 // formPage shows the form again with its values and each problem beside its field.
 func (h *handler) formPage(w http.ResponseWriter, r *http.Request, lang string, f form, ps []problem, status int) {
 	errs := map[string]string{}
-	var shown []shownProblem
+	var shown []web.Problem
 	var js []jsonProblem
 	for _, p := range ps {
 		text := h.strings.MustT(lang, p.ID, map[string]any{"Max": p.Max})
 		if _, dup := errs[p.Field]; p.Field != "" && !dup {
 			errs[p.Field] = text
 		}
-		shown = append(shown, shownProblem{Field: p.Field, Text: text})
+		sp := web.Problem{Text: text}
+		if p.Field != "" {
+			sp.Href = "#contact-" + p.Field
+		}
+		shown = append(shown, sp)
 		js = append(js, jsonProblem{Field: p.Field, Message: text})
 	}
 	if web.WantsJSON(r) {

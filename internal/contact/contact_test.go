@@ -484,8 +484,10 @@ func TestBadInputShowsTheFormAgain(t *testing.T) {
 	assertNoStore(t, w, "text/html")
 	body := w.Body.String()
 	for _, want := range []string{
-		`<html lang="fr-BE"`, "<title>Vérifiez votre message – Payoke</title>",
-		`<a href="#contact-message">Écrivez un message.</a>`,
+		`<html lang="fr-BE"`, "<title>Erreur : Vérifiez votre message – Payoke</title>",
+		// GOV.UK's error summary: first in main, focused, each item leading to its field.
+		"<main id=\"main\" tabindex=\"-1\">\n<div class=\"error-summary\" id=\"error-summary\" tabindex=\"-1\" autofocus",
+		`<a href="#contact-message">Écrivez un message.</a>`, `<a href="#contact-email">Indiquez une adresse`,
 		`<p class="error-message" id="contact-email-error">Indiquez une adresse de courriel`,
 		`aria-describedby="contact-email-hint contact-email-error" aria-invalid="true"`,
 		`value="pas une adresse"`, `value="appelez-moi"`, `<option value="press" selected>`,
@@ -496,6 +498,9 @@ func TestBadInputShowsTheFormAgain(t *testing.T) {
 		if !strings.Contains(body, want) {
 			t.Errorf("400 page lacks %q", want)
 		}
+	}
+	if strings.Count(body, "autofocus") != 1 {
+		t.Errorf("want one autofocus, on the error summary")
 	}
 	if strings.Contains(body, `id="contact-phone-error"`) == false || strings.Contains(body, `id="contact-safe_contact-error"`) {
 		t.Errorf("errors beside the wrong fields")

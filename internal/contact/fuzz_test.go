@@ -67,7 +67,7 @@ func FuzzForm(f *testing.F) {
 		default:
 			t.Fatalf("status %d for %q", w.Code, body)
 		}
-		if w.Code == http.StatusBadRequest && !strings.Contains(w.Body.String(), `id="contact-errors"`) {
+		if w.Code == http.StatusBadRequest && !strings.Contains(w.Body.String(), `id="error-summary"`) {
 			t.Fatalf("400 without the list of errors for %q", body)
 		}
 		v, err := url.ParseQuery(body)

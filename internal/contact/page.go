@@ -18,10 +18,8 @@ var pageTemplate = template.Must(web.ParsePage("contact", pageHTML))
 
 // pageStrings are the fixed strings of every page, in its language.
 type pageStrings struct {
-	Summary, PhoneLabel, Emergency, Anonymous, Website, Confidential, Send, Back string
+	PhoneLabel, Emergency, Anonymous, Website, Confidential, Send, Back string
 }
-
-type shownProblem struct{ Field, Text string }
 
 type option struct {
 	Value, Label string
@@ -53,7 +51,6 @@ type pageView struct {
 	web.Page
 	Notice           string
 	S                pageStrings
-	Problems         []shownProblem
 	ShowPhone        bool
 	Phone, PhoneLink string
 	Form             *formView
@@ -86,9 +83,9 @@ func (h *handler) newPage(lang, titleID, noticeID string) pageView {
 		Page:  web.NewPage(h.site, h.strings, lang, t(titleID)),
 		Phone: o.Phone, PhoneLink: o.PhoneLink, ShowPhone: true,
 		S: pageStrings{
-			Summary: t("contact_errors_summary"), PhoneLabel: t("phone"),
-			Emergency: h.strings.MustT(lang, "emergency", map[string]any{"Number": o.Emergency}),
-			Anonymous: t("contact_anonymous"), Website: t("contact_website"),
+			PhoneLabel: t("phone"),
+			Emergency:  h.strings.MustT(lang, "emergency", map[string]any{"Number": o.Emergency}),
+			Anonymous:  t("contact_anonymous"), Website: t("contact_website"),
 			Confidential: t("contact_confidential"), Send: t("contact_send"), Back: t("contact_back"),
 		},
 	}

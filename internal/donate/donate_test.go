@@ -247,6 +247,18 @@ func TestBadInput(t *testing.T) {
 			if c.field == "amount" && !strings.Contains(page, `aria-describedby="donate-amount-error"`) {
 				t.Errorf("error not tied to the amount field:\n%s", page)
 			}
+			// GOV.UK's error summary: "Error:" in the title, the summary first
+			// in main and focused (the only autofocus), its link to the field.
+			prefix, _ := cat.T(lang, "form_error_prefix", nil)
+			title, _ := cat.T(lang, "donate_error_title", nil)
+			summary := "<main id=\"main\" tabindex=\"-1\">\n<div class=\"error-summary\" id=\"error-summary\" tabindex=\"-1\" autofocus"
+			if !strings.Contains(page, "<title>"+prefix+" "+title+" – Payoke</title>") || !strings.Contains(page, summary) || strings.Count(page, "autofocus") != 1 {
+				t.Errorf("no error summary first in main, or no %q in the title:\n%s", prefix, page)
+			}
+			if id, ok := map[string]string{"amount": "donate-amount-other", "frequency": "donate-frequency-once"}[c.field]; ok &&
+				(!strings.Contains(page, `<li><a href="#`+id+`">`) || !strings.Contains(page, `id="`+id+`"`)) {
+				t.Errorf("the summary does not lead to #%s:\n%s", id, page)
+			}
 			if v := c.form.Get("amount_other"); v != "" && !strings.Contains(page, `value="`+html.EscapeString(v)+`"`) {
 				t.Errorf("typed amount %q not shown back:\n%s", v, page)
 			}

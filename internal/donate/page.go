@@ -35,7 +35,7 @@ const pageHTML = `{{define "main"}}
 </div>
 <div class="field donate-other">
 <label for="donate-amount-other">{{.T "donate_amount_other_label"}}</label>
-<input type="text" id="donate-amount-other" name="amount_other" inputmode="decimal" autocomplete="off" value="{{.Other}}" aria-describedby="donate-amount-hint{{if eq .Field "amount"}} donate-amount-error{{end}}"{{if eq .Field "amount"}} aria-invalid="true" autofocus{{end}}>
+<input type="text" id="donate-amount-other" name="amount_other" inputmode="decimal" autocomplete="off" value="{{.Other}}" aria-describedby="donate-amount-hint{{if eq .Field "amount"}} donate-amount-error{{end}}"{{if eq .Field "amount"}} aria-invalid="true"{{end}}>
 <p class="hint" id="donate-amount-hint">{{.Hint}}</p>
 </div>
 </fieldset>
@@ -63,6 +63,9 @@ func newPage() (*page, error) {
 	}
 	return &page{tmpl: t}, nil
 }
+
+// fieldHref is where an error summary item about a field leads.
+var fieldHref = map[string]string{"amount": "#donate-amount-other", "frequency": "#donate-frequency-once"}
 
 type preset struct {
 	Value, Label string
@@ -99,6 +102,10 @@ func (h *handler) pageData(lang string, in input, a answer, msg string) pageData
 	}
 	if a.Field == "amount" || a.Field == "frequency" { // the fields the page shows
 		d.Field, d.FieldMessage = a.Field, msg
+	}
+	if a.Status == http.StatusBadRequest {
+		// Something to correct: the shell's error summary, linked to the field.
+		d.Problems = []web.Problem{{Href: fieldHref[d.Field], Text: msg}}
 	} else {
 		d.Alert = msg
 	}

@@ -26,12 +26,20 @@ var shellHTML string
 type Page struct {
 	Lang, Locale, Dir string
 	Title             string
-	Shell             Shell
+	// Problems are what the person must correct (a 400): the shell shows
+	// them first in main, focused, each linked to its field (GOV.UK's
+	// error summary), and the title starts with "Error:".
+	Problems []Problem
+	Shell    Shell
 }
+
+// Problem is one thing to correct; Href ("#field-id") is empty for the form
+// as a whole.
+type Problem struct{ Href, Text string }
 
 // Shell holds the fixed strings and links of every page, in its language.
 type Shell struct {
-	Stylesheet, Skip, Exit, ExitHint, ExitURL string
+	Stylesheet, Skip, Exit, ExitHint, ExitURL, ErrorPrefix, ErrorSummary string
 }
 
 // NewPage fills the shell for lang, with lang's locale and direction.
@@ -40,6 +48,7 @@ func NewPage(cfg *siteconfig.Config, cat *i18n.Catalog, lang, title string) Page
 	p := Page{Lang: lang, Locale: lang, Dir: "ltr", Title: title, Shell: Shell{
 		Stylesheet: Stylesheet, Skip: t("skip_to_content"), Exit: t("quick_exit"),
 		ExitHint: t("quick_exit_hint"), ExitURL: cfg.Params.QuickExit,
+		ErrorPrefix: t("form_error_prefix"), ErrorSummary: t("form_error_summary"),
 	}}
 	for _, l := range cfg.Languages {
 		if l.Lang == lang {
