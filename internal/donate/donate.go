@@ -187,7 +187,7 @@ func parseForm(w http.ResponseWriter, r *http.Request) *answer {
 	case "multipart/form-data":
 		err = r.ParseMultipartForm(MaxBody)
 	default:
-		return &answer{http.StatusUnsupportedMediaType, "", "donate_error_form"}
+		return &answer{http.StatusBadRequest, "", "donate_error_form"} // the contract has no 415
 	}
 	var tooBig *http.MaxBytesError
 	switch {

@@ -330,12 +330,18 @@ func TestWrongMethodTooLargeAndWrongType(t *testing.T) {
 	if w.Code != http.StatusRequestEntityTooLarge || !strings.Contains(w.Body.String(), `"error"`) {
 		t.Errorf("streamed big form: %d %s", w.Code, w.Body)
 	}
+	// A JSON body is not a form: 400 (the contract's codes) with a localized message.
+	_, cat := strings_(t)
+	want, _ := cat.T("fr", "donate_error_form", nil)
 	r = httptest.NewRequest(http.MethodPost, "/api/donate", strings.NewReader(`{"amount":"25"}`))
 	r.Header.Set("Content-Type", "application/json")
+	r.Header.Set("Accept", "application/json")
+	r.Header.Set("Accept-Language", "fr")
 	w = httptest.NewRecorder()
 	h.ServeHTTP(w, r)
-	if w.Code != http.StatusUnsupportedMediaType {
-		t.Errorf("JSON body: %d", w.Code)
+	var got struct{ Error struct{ Message string } }
+	if w.Code != http.StatusBadRequest || json.Unmarshal(w.Body.Bytes(), &got) != nil || got.Error.Message != want {
+		t.Errorf("JSON body: %d %s, want 400 %q", w.Code, w.Body, want)
 	}
 	if n := len(px.Requests()); n != 0 {
 		t.Errorf("refused requests reached Stripe %d times", n)
