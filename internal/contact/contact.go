@@ -21,6 +21,10 @@ import (
 	"github.com/payoke/site/internal/web"
 )
 
+// sendTimeout bounds the delivery of one message, so the 503 page that keeps
+// the text always arrives before Netlify stops the function at 10 s.
+const sendTimeout = 6 * time.Second
+
 // Options are the handler's dependencies and limits; zero limits take the
 // defaults below.
 type Options struct {
@@ -262,7 +266,9 @@ func (h *handler) post(w http.ResponseWriter, r *http.Request) {
 		h.keepPage(w, r, lang, f, http.StatusTooManyRequests, "contact_busy_title", "contact_busy_text")
 		return
 	}
-	if err := h.sender.Send(r.Context(), h.message(f)); err != nil {
+	ctx, cancel := context.WithTimeout(r.Context(), sendTimeout)
+	defer cancel()
+	if err := h.sender.Send(ctx, h.message(f)); err != nil {
 		// The error comes from the mail package and names no content.
 		h.logger.Error("contact: delivery failed", "err", err)
 		h.keepPage(w, r, lang, f, http.StatusServiceUnavailable, "contact_failed_title", "contact_failed_text")

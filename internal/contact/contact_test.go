@@ -468,6 +468,25 @@ func TestSMTPDownKeepsTheText(t *testing.T) {
 	}
 }
 
+// A mail server that accepts and never answers: the page that keeps the text
+// arrives well before the platform's 10 s limit.
+func TestStuckSMTPKeepsTheTextInTime(t *testing.T) {
+	t.Parallel()
+	sender, err := mail.NewSMTP(mailtest.Silent(t), from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fx := newFixture(t, func(o *Options) { o.Sender = sender })
+	start := time.Now()
+	w := fx.post(valid("fr"), nil)
+	if took := time.Since(start); took > 7*time.Second {
+		t.Errorf("the answer took %v", took)
+	}
+	if w.Code != http.StatusServiceUnavailable || !strings.Contains(w.Body.String(), "Mijn baas houdt mijn paspoort") {
+		t.Errorf("status %d, want 503 with the text:\n%s", w.Code, w.Body)
+	}
+}
+
 func TestBadInputShowsTheFormAgain(t *testing.T) {
 	t.Parallel()
 	fx := newFixture(t, nil)

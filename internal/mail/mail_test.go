@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/payoke/site/internal/mail"
 	"github.com/payoke/site/internal/mail/mailtest"
@@ -205,5 +206,41 @@ func TestOutboxWritesEML(t *testing.T) {
 		if strings.Contains(logs.String(), leak) {
 			t.Errorf("log holds %q: %s", leak, logs.String())
 		}
+	}
+}
+
+// A server that accepts and never answers costs at most smtpTimeout, or less
+// when the caller's context ends first: go-mail's reads ignore the context.
+func TestSilentServerIsBounded(t *testing.T) {
+	t.Parallel()
+	s, err := mail.NewSMTP(mailtest.Silent(t), "website@payoke.be")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := mail.Message{To: []string{"staff@payoke.be"}, Subject: "Hello", Body: "x"}
+	for _, c := range []struct {
+		ctx  time.Duration
+		most time.Duration
+	}{{time.Second, 1500 * time.Millisecond}, {time.Minute, 6 * time.Second}} {
+		ctx, cancel := context.WithTimeout(context.Background(), c.ctx)
+		start := time.Now()
+		err := s.Send(ctx, m)
+		cancel()
+		if took := time.Since(start); err == nil || took > c.most {
+			t.Errorf("context %v: error %v after %v, want an error within %v", c.ctx, err, took, c.most)
+		}
+	}
+}
+
+// smtps:// speaks TLS from the first byte: a plain server is not mistaken for one.
+func TestSMTPSDialsTLS(t *testing.T) {
+	t.Parallel()
+	srv := mailtest.New(t)
+	s, err := mail.NewSMTP(strings.Replace(srv.URL(), "smtp://", "smtps://", 1), "website@payoke.be")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Send(context.Background(), mail.Message{To: []string{"staff@payoke.be"}, Subject: "Hello", Body: "x"}); err == nil || len(srv.Messages()) != 0 {
+		t.Errorf("smtps to a plain server: %v, %d messages", err, len(srv.Messages()))
 	}
 }

@@ -2,19 +2,22 @@ package mail
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
 	"net"
 	"net/mail"
 	"net/url"
+	"slices"
 	"strconv"
 	"time"
 
 	gomail "github.com/wneessen/go-mail"
 )
 
-// smtpTimeout bounds each connection, so a stuck server turns into a quick
-// error page (with the text kept) instead of a hanging request.
-const smtpTimeout = 10 * time.Second
+// smtpTimeout bounds a whole delivery (connect, TLS, login, send), so a stuck
+// server turns into an error page with the text kept well before Netlify
+// stops the function at 10 s. Callers may give a shorter context.
+const smtpTimeout = 5 * time.Second
 
 // SMTP sends each message over its own connection; it holds no state
 // between messages, so it suits a short-lived function.
@@ -22,6 +25,7 @@ type SMTP struct {
 	from *mail.Address
 	opts []gomail.Option
 	host string
+	tls  *tls.Config // smtps: TLS from the first byte
 	now  func() time.Time
 }
 
@@ -49,6 +53,7 @@ func NewSMTP(rawURL, from string) (*SMTP, error) {
 		return nil, fmt.Errorf("mail: SMTP_URL has no host")
 	}
 	opts := []gomail.Option{gomail.WithTimeout(smtpTimeout)}
+	var implicitTLS *tls.Config
 	port := 0
 	if p := u.Port(); p != "" {
 		port, err = strconv.Atoi(p)
@@ -62,6 +67,7 @@ func NewSMTP(rawURL, from string) (*SMTP, error) {
 			port = 465
 		}
 		opts = append(opts, gomail.WithSSL())
+		implicitTLS = &tls.Config{ServerName: host, MinVersion: tls.VersionTLS12}
 	case "smtp":
 		if port == 0 {
 			port = 587
@@ -98,21 +104,44 @@ func NewSMTP(rawURL, from string) (*SMTP, error) {
 	if _, err := gomail.NewClient(host, opts...); err != nil {
 		return nil, fmt.Errorf("mail: SMTP_URL: %w", err)
 	}
-	return &SMTP{from: fromAddr, opts: opts, host: host, now: time.Now}, nil
+	return &SMTP{from: fromAddr, opts: opts, host: host, tls: implicitTLS, now: time.Now}, nil
 }
 
-// Send checks m and delivers it; the error names no content of m.
+// Send checks m and delivers it within ctx and smtpTimeout; the error names
+// no content of m.
 func (s *SMTP) Send(ctx context.Context, m Message) error {
 	p, err := check(m)
 	if err != nil {
 		return err
 	}
-	c, err := gomail.NewClient(s.host, s.opts...)
+	ctx, cancel := context.WithTimeout(ctx, smtpTimeout)
+	defer cancel()
+	deadline, _ := ctx.Deadline()
+	remaining := time.Until(deadline)
+	if remaining <= 0 {
+		return fmt.Errorf("mail: send via %s: %w", s.host, context.DeadlineExceeded)
+	}
+	// go-mail's timeout covers each step, not the delivery as a whole, and
+	// its reads ignore ctx: the dialer closes the connection when ctx ends.
+	dial := func(dctx context.Context, network, addr string) (net.Conn, error) {
+		d := &net.Dialer{}
+		var conn net.Conn
+		var err error
+		if s.tls != nil {
+			conn, err = (&tls.Dialer{NetDialer: d, Config: s.tls}).DialContext(dctx, network, addr)
+		} else {
+			conn, err = d.DialContext(dctx, network, addr)
+		}
+		if err == nil {
+			context.AfterFunc(ctx, func() { conn.Close() })
+		}
+		return conn, err
+	}
+	opts := append(slices.Clip(s.opts), gomail.WithTimeout(remaining), gomail.WithDialContextFunc(dial))
+	c, err := gomail.NewClient(s.host, opts...)
 	if err != nil {
 		return fmt.Errorf("mail: %w", err)
 	}
-	ctx, cancel := context.WithTimeout(ctx, smtpTimeout)
-	defer cancel()
 	if err := c.DialAndSendWithContext(ctx, build(s.from, p, s.now())); err != nil {
 		return fmt.Errorf("mail: send via %s: %w", s.host, err)
 	}

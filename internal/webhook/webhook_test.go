@@ -40,12 +40,18 @@ type fixture struct {
 
 // setup wires the real handler to stripe-mock (through a recording proxy)
 // and to a real SMTP server.
-func setup(t *testing.T, portal string) fixture {
+func setup(t *testing.T, portal string) fixture { return setupMail(t, portal, "") }
+
+// setupMail is setup with mail sent to smtpURL instead ("": the fixture's server).
+func setupMail(t *testing.T, portal, smtpURL string) fixture {
 	t.Helper()
 	px := stripeMock.NewProxy(t)
 	srv := mailtest.New(t)
+	if smtpURL == "" {
+		smtpURL = srv.URL()
+	}
 	sender, err := mail.FromEnv(func(k string) string {
-		return map[string]string{"SMTP_URL": srv.URL(), "MAIL_FROM": "Payoke <website@payoke.be>"}[k]
+		return map[string]string{"SMTP_URL": smtpURL, "MAIL_FROM": "Payoke <website@payoke.be>"}[k]
 	}, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -335,6 +341,18 @@ func TestMailFailureIsRetried(t *testing.T) {
 		t.Fatalf("retry: status %d", w.Code)
 	}
 	f.mails(t, 2)
+}
+
+// A mail server that accepts and never answers: 500 (Stripe retries) well
+// before the platform's 10 s limit.
+func TestStuckMailServerAnswersInTime(t *testing.T) {
+	t.Parallel()
+	f := setupMail(t, "", mailtest.Silent(t))
+	start := time.Now()
+	w := f.deliver(t, event("evt_s", "checkout.session.completed", session("cs_s", "payment", "paid", "en", "once", 2500)), webhook.UnsignedPayload{})
+	if took := time.Since(start); w.Code != http.StatusInternalServerError || took > 9*time.Second {
+		t.Errorf("status %d after %v, want 500 within 9 s", w.Code, took)
+	}
 }
 
 func TestNotConfiguredAnswers503(t *testing.T) {

@@ -160,3 +160,35 @@ func (se *session) Logout() error { return nil }
 
 // ErrRefused is a handy error for FailWith.
 var ErrRefused = errors.New("mailbox unavailable")
+
+// Silent returns an SMTP_URL whose server accepts connections and never
+// says a word, as a stuck mail server does. It stops when the test ends.
+func Silent(t testing.TB) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	var conns []net.Conn
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			conns = append(conns, c)
+			mu.Unlock()
+		}
+	}()
+	t.Cleanup(func() {
+		ln.Close()
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range conns {
+			c.Close()
+		}
+	})
+	return (&url.URL{Scheme: "smtp", User: url.UserPassword("website", "s3cret pass"), Host: ln.Addr().String()}).String()
+}
