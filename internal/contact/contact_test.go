@@ -487,6 +487,20 @@ func TestStuckSMTPKeepsTheTextInTime(t *testing.T) {
 	}
 }
 
+// A refused recipient: the mail server's reply and go-mail's error both name
+// the address; the log gets neither.
+func TestRefusedRecipientStaysOutOfTheLog(t *testing.T) {
+	t.Parallel()
+	fx := newFixture(t, nil)
+	fx.smtp.RefuseRecipient(staff)
+	if w := fx.post(valid("en"), nil); w.Code != http.StatusServiceUnavailable {
+		t.Fatalf("status %d, want 503", w.Code)
+	}
+	if logs := fx.logs.String(); !strings.Contains(logs, "code 550") || strings.Contains(logs, "@") {
+		t.Errorf("log:\n%s", logs)
+	}
+}
+
 func TestBadInputShowsTheFormAgain(t *testing.T) {
 	t.Parallel()
 	fx := newFixture(t, nil)

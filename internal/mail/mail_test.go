@@ -144,6 +144,44 @@ func TestSMTPFailures(t *testing.T) {
 	}
 }
 
+// Errors carry a stage, the SMTP code and whether to retry, and never what
+// the server or go-mail said: a refused recipient's address stays out.
+func TestSendErrorsHoldNoAddress(t *testing.T) {
+	t.Parallel()
+	donor := "donor.private@example.org"
+	refusing := mailtest.New(t)
+	refusing.RefuseRecipient(donor)
+	busy := mailtest.New(t)
+	busy.FailWith(mailtest.ErrRefused)
+	down := mailtest.New(t)
+	down.Close()
+	wrongPass := mailtest.New(t)
+	u, _ := url.Parse(wrongPass.URL())
+	u.User = url.UserPassword("website", "wrong")
+	for name, c := range map[string]struct {
+		url  string
+		want mail.SendError
+	}{
+		"refused recipient": {refusing.URL(), mail.SendError{Stage: "send", Code: 550}},
+		"busy":              {busy.URL(), mail.SendError{Stage: "send", Code: 451, Temporary: true}},
+		"down":              {down.URL(), mail.SendError{Stage: "dial", Temporary: true}},
+		"wrong password":    {u.String(), mail.SendError{Stage: "auth", Code: 535}},
+	} {
+		s, err := mail.NewSMTP(c.url, "website@payoke.be")
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = s.Send(context.Background(), mail.Message{To: []string{donor}, ReplyTo: "zoe@example.org", Subject: "Dank u", Body: "x"})
+		se, ok := errors.AsType[*mail.SendError](err)
+		if !ok || *se != c.want {
+			t.Errorf("%s: %#v, want %#v", name, err, c.want)
+		}
+		if err != nil && (strings.Contains(err.Error(), "donor") || strings.Contains(err.Error(), "zoe") || strings.Contains(err.Error(), "@")) {
+			t.Errorf("%s: the error holds an address: %v", name, err)
+		}
+	}
+}
+
 func TestFromEnvConfig(t *testing.T) {
 	t.Parallel()
 	for name, e := range map[string]map[string]string{

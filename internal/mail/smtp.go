@@ -3,12 +3,15 @@ package mail
 import (
 	"context"
 	"crypto/tls"
+	"errors"
 	"fmt"
 	"net"
 	"net/mail"
+	"net/textproto"
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	gomail "github.com/wneessen/go-mail"
@@ -142,8 +145,58 @@ func (s *SMTP) Send(ctx context.Context, m Message) error {
 	if err != nil {
 		return fmt.Errorf("mail: %w", err)
 	}
-	if err := c.DialAndSendWithContext(ctx, build(s.from, p, s.now())); err != nil {
-		return fmt.Errorf("mail: send via %s: %w", s.host, err)
+	sc, err := c.DialToSMTPClientWithContext(ctx)
+	if err != nil {
+		return sendError("dial", err)
 	}
+	if err := c.SendWithSMTPClient(sc, build(s.from, p, s.now())); err != nil {
+		return sendError("send", err)
+	}
+	// The server has the message: a failed QUIT changes nothing for it.
+	c.CloseWithSMTPClient(sc)
 	return nil
+}
+
+// SendError is a failed delivery, told without a word the server or go-mail
+// said: a server's reply may quote an address, and go-mail's error lists the
+// "affected recipient(s)" (a donor's address, say). Logs get only this.
+type SendError struct {
+	Stage     string // dial (connect, TLS, greeting), auth or send
+	Code      int    // the SMTP reply code, 0 if there was none
+	Temporary bool   // worth trying again later (a 4xx reply, a timeout, a network error)
+}
+
+func (e *SendError) Error() string {
+	s := "mail: smtp " + e.Stage + " failed"
+	if e.Code != 0 {
+		s += " with code " + strconv.Itoa(e.Code)
+	}
+	if e.Temporary {
+		s += " (temporary)"
+	}
+	return s
+}
+
+// sendError reads err's code and nature, then lets go of its text.
+func sendError(stage string, err error) *SendError {
+	e := &SendError{Stage: stage}
+	var tp *textproto.Error
+	var ge *gomail.SendError
+	var ne net.Error
+	switch {
+	case errors.As(err, &ge):
+		e.Code, e.Temporary = ge.ErrorCode(), ge.IsTemp()
+	case errors.As(err, &tp):
+		e.Code = tp.Code
+	}
+	if e.Code >= 400 && e.Code < 500 || errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) {
+		e.Temporary = true
+	}
+	// go-mail's login errors say "SMTP AUTH", or "…AuthNotSupported";
+	// 530, 534, 535 and 538 are the replies about logging in.
+	if stage == "dial" && (strings.Contains(err.Error(), "AUTH") || strings.Contains(err.Error(), "auth") ||
+		e.Code == 530 || e.Code == 534 || e.Code == 535 || e.Code == 538) {
+		e.Stage = "auth"
+	}
+	return e
 }

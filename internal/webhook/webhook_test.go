@@ -36,6 +36,7 @@ type fixture struct {
 	h    http.Handler
 	px   *stripemock.Proxy
 	smtp *mailtest.Server
+	logs *bytes.Buffer // requests are served one at a time
 }
 
 // setup wires the real handler to stripe-mock (through a recording proxy)
@@ -65,12 +66,13 @@ func setupMail(t *testing.T, portal, smtpURL string) fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
+	logs := &bytes.Buffer{}
 	h, err := pwebhook.New(pwebhook.Options{Site: cfg, Strings: cat, Stripe: api, Mail: sender, Secret: secret,
-		StaffTo: "staff@payoke.be", SiteURL: "https://example.org", Logger: slog.New(slog.DiscardHandler)})
+		StaffTo: "staff@payoke.be", SiteURL: "https://example.org", Logger: slog.New(slog.NewTextHandler(logs, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return fixture{h: h, px: px, smtp: srv}
+	return fixture{h: h, px: px, smtp: srv, logs: logs}
 }
 
 func event(id, typ string, obj map[string]any) []byte {
@@ -352,6 +354,21 @@ func TestStuckMailServerAnswersInTime(t *testing.T) {
 	w := f.deliver(t, event("evt_s", "checkout.session.completed", session("cs_s", "payment", "paid", "en", "once", 2500)), webhook.UnsignedPayload{})
 	if took := time.Since(start); w.Code != http.StatusInternalServerError || took > 9*time.Second {
 		t.Errorf("status %d after %v, want 500 within 9 s", w.Code, took)
+	}
+}
+
+// The donor's address refused by the mail server: 500 for a retry, and
+// neither the server's reply nor go-mail's error puts it in the log.
+func TestRefusedDonorAddressStaysOutOfTheLog(t *testing.T) {
+	t.Parallel()
+	f := setup(t, "")
+	f.smtp.RefuseRecipient("donor@example.org")
+	w := f.deliver(t, event("evt_r", "checkout.session.completed", session("cs_r", "payment", "paid", "fr", "once", 2500)), webhook.UnsignedPayload{})
+	if w.Code != http.StatusInternalServerError {
+		t.Errorf("status %d, want 500", w.Code)
+	}
+	if logs := f.logs.String(); !strings.Contains(logs, "code 550") || strings.Contains(logs, "donor@") {
+		t.Errorf("log:\n%s", logs)
 	}
 }
 

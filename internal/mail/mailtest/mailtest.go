@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/mail"
 	"net/url"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -37,6 +38,7 @@ type Server struct {
 	mu       sync.Mutex
 	received []Received
 	fail     error
+	refused  []string // recipients refused at RCPT TO
 	srv      *smtp.Server
 	ln       net.Listener
 }
@@ -73,6 +75,14 @@ func (s *Server) FailWith(err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.fail = err
+}
+
+// RefuseRecipient makes the server refuse addr at RCPT TO with a permanent
+// error that quotes the address, as real servers do.
+func (s *Server) RefuseRecipient(addr string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.refused = append(s.refused, addr)
 }
 
 // Close stops the server: later connections are refused, as when it is down.
@@ -132,6 +142,13 @@ func (se *session) Mail(from string, _ *smtp.MailOptions) error {
 }
 
 func (se *session) Rcpt(to string, _ *smtp.RcptOptions) error {
+	se.s.mu.Lock()
+	defer se.s.mu.Unlock()
+	for _, r := range se.s.refused {
+		if strings.EqualFold(r, to) {
+			return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "<" + to + ">: Recipient address rejected"}
+		}
+	}
 	se.to = append(se.to, to)
 	return nil
 }
