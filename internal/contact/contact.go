@@ -216,33 +216,54 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.notice(w, r, h.requestLang(r), http.StatusMethodNotAllowed, "contact_method_title", "contact_method_text")
 		return
 	}
+	if r.Header.Get("Sec-Fetch-Site") == "" && r.Header.Get("Origin") == "null" {
+		// Browsers too old for Sec-Fetch-Site send "Origin: null" under
+		// Referrer-Policy: no-referrer. A forged post can at worst mail
+		// staff, and the rate limit and honeypot still apply.
+		h.post(w, r)
+		return
+	}
 	h.checked.ServeHTTP(w, r)
 }
 
+// crossSite refuses a post from another site, and still shows its text back:
+// nothing typed is lost, whatever the path.
 func (h *handler) crossSite(w http.ResponseWriter, r *http.Request) {
 	h.logger.Warn("contact: cross-origin post refused")
-	h.notice(w, r, h.requestLang(r), http.StatusForbidden, "contact_forbidden_title", "contact_forbidden_text")
+	if f, lang, ok := h.readForm(w, r); ok {
+		h.keepPage(w, r, lang, f, http.StatusForbidden, "contact_forbidden_title", "contact_forbidden_text")
+	}
 }
 
-func (h *handler) post(w http.ResponseWriter, r *http.Request) {
-	lang := h.requestLang(r)
+// readForm reads the form under the body limit, in the form's language if it
+// names one; when it cannot, it has answered and ok is false.
+func (h *handler) readForm(w http.ResponseWriter, r *http.Request) (f form, lang string, ok bool) {
+	lang = h.requestLang(r)
 	if r.ContentLength > h.maxBody {
 		h.tooLarge(w, r, lang)
-		return
+		return f, lang, false
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, h.maxBody)
 	if err := r.ParseForm(); err != nil {
 		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
 			h.tooLarge(w, r, lang)
-			return
+			return f, lang, false
 		}
 		h.logger.Info("contact: unreadable form")
 		h.formPage(w, r, lang, form{}, []problem{{ID: "contact_error_characters"}}, http.StatusBadRequest)
-		return
+		return f, lang, false
 	}
-	f := parseForm(r.PostForm)
+	f = parseForm(r.PostForm)
 	if h.site.IsSiteLanguage(f.Lang) {
 		lang = f.Lang
+	}
+	return f, lang, true
+}
+
+func (h *handler) post(w http.ResponseWriter, r *http.Request) {
+	f, lang, ok := h.readForm(w, r)
+	if !ok {
+		return
 	}
 	if f.Website != "" {
 		// A robot filled the hidden field: answer as on success, send nothing.

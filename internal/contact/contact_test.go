@@ -292,15 +292,26 @@ func TestCrossSite(t *testing.T) {
 			r.Header.Del("Sec-Fetch-Site")
 			r.Header.Set("Origin", "https://evil.example")
 		},
+		"new browser, Origin null": func(r *http.Request) {
+			r.Header.Set("Sec-Fetch-Site", "cross-site")
+			r.Header.Set("Origin", "null")
+		},
 	} {
 		w := fx.post(valid("en"), edit)
 		if w.Code != http.StatusForbidden {
 			t.Errorf("%s: status %d, want 403", name, w.Code)
 		}
 		assertNoStore(t, w, "text/html")
-		if !strings.Contains(w.Body.String(), "Dit bericht werd niet verstuurd") {
+		// Refused, yet nothing is lost: the text is shown back, ready to send from our page.
+		if body := w.Body.String(); !strings.Contains(body, "This message was not sent") ||
+			!strings.Contains(body, "Mijn baas houdt mijn paspoort") || !strings.Contains(body, `value="Zoë Janssens"`) {
 			t.Errorf("%s: page: %s", name, w.Body)
 		}
+	}
+	big := valid("en")
+	big.Set("message", strings.Repeat("x", 200<<10))
+	if w := fx.post(big, func(r *http.Request) { r.Header.Set("Sec-Fetch-Site", "cross-site") }); w.Code != http.StatusRequestEntityTooLarge {
+		t.Errorf("oversized cross-site post: status %d, want 413", w.Code)
 	}
 	fx.assertNothingSent(t)
 	accepted := 0
@@ -312,6 +323,11 @@ func TestCrossSite(t *testing.T) {
 		"no browser headers": func(r *http.Request) {
 			r.Header.Del("Sec-Fetch-Site")
 			r.Header.Del("Origin")
+		},
+		// Too old for Sec-Fetch-Site, and Referrer-Policy: no-referrer makes the origin "null".
+		"old browser, Origin null": func(r *http.Request) {
+			r.Header.Del("Sec-Fetch-Site")
+			r.Header.Set("Origin", "null")
 		},
 	} {
 		accepted++
