@@ -113,8 +113,8 @@ func New(o Options) http.Handler {
 // NewFromEnv reads SMTP_URL, MAIL_FROM, CONTACT_TO, SITE_URL (+ OUTBOX_DIR)
 // and returns the /api/contact handler.
 //
-// CONTACT_TO is a comma-separated list of staff addresses, required with
-// SMTP_URL; in outbox mode it defaults to the organisation's address. SITE_URL
+// CONTACT_TO is a comma-separated list of staff addresses; it defaults to
+// params.organisation.email in config.toml. SITE_URL
 // defaults to the baseURL of config.toml. On Netlify (AWS_LAMBDA_FUNCTION_NAME
 // set) the rate limit reads the client address from X-Nf-Client-Connection-Ip,
 // which Netlify's proxy sets; elsewhere that header could be forged and is
@@ -164,10 +164,7 @@ func mailFromEnv(getenv func(string) string, logger *slog.Logger, orgEmail strin
 	}
 	rawTo := getenv("CONTACT_TO")
 	if rawTo == "" {
-		if getenv("SMTP_URL") != "" {
-			return nil, nil, errors.New("contact: CONTACT_TO is required when SMTP_URL is set")
-		}
-		rawTo = orgEmail
+		rawTo = orgEmail // as the README says, and as the webhook does
 	}
 	var to []string
 	for _, a := range strings.Split(rawTo, ",") {

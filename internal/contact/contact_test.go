@@ -621,10 +621,9 @@ func TestNewFromEnvChecksSettings(t *testing.T) {
 	t.Parallel()
 	tmp := t.TempDir()
 	for name, e := range map[string]map[string]string{
-		"SMTP without CONTACT_TO": {"SMTP_URL": "smtp://mail.example.org", "MAIL_FROM": from},
-		"bad CONTACT_TO":          {"CONTACT_TO": "staff", "OUTBOX_DIR": tmp},
-		"bad SITE_URL":            {"SITE_URL": "ftp://x", "OUTBOX_DIR": tmp},
-		"SMTP without MAIL_FROM":  {"SMTP_URL": "smtp://mail.example.org", "CONTACT_TO": staff},
+		"bad CONTACT_TO":         {"CONTACT_TO": "staff", "OUTBOX_DIR": tmp},
+		"bad SITE_URL":           {"SITE_URL": "ftp://x", "OUTBOX_DIR": tmp},
+		"SMTP without MAIL_FROM": {"SMTP_URL": "smtp://mail.example.org", "CONTACT_TO": staff},
 	} {
 		if _, err := NewFromEnv(func(k string) string { return e[k] }, nil); err == nil {
 			t.Errorf("%s: no error", name)
@@ -635,6 +634,26 @@ func TestNewFromEnvChecksSettings(t *testing.T) {
 	}, nil)
 	if err != nil || h == nil {
 		t.Errorf("valid settings: %v", err)
+	}
+}
+
+// Without CONTACT_TO, messages go to the organisation's address in config.toml.
+func TestContactToDefaultsToTheOrganisation(t *testing.T) {
+	t.Parallel()
+	srv := mailtest.New(t)
+	h, err := NewFromEnv(func(k string) string {
+		return map[string]string{"SMTP_URL": srv.URL(), "MAIL_FROM": from, "SITE_URL": siteURL}[k]
+	}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fx := &fixture{h: h}
+	if w := fx.post(valid("en"), nil); w.Code != http.StatusSeeOther {
+		t.Fatalf("status %d", w.Code)
+	}
+	cfg, _ := loadSite(t)
+	if got := srv.Wait(t, 1).To; len(got) != 1 || got[0] != cfg.Params.Organisation.Email {
+		t.Errorf("sent to %q, want %s", got, cfg.Params.Organisation.Email)
 	}
 }
 
