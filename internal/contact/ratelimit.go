@@ -4,6 +4,7 @@ import (
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
+	"slices"
 	"sync"
 	"time"
 )
@@ -52,9 +53,7 @@ func (l *limiter) allow(ip string, now time.Time) (bool, time.Duration) {
 	if _, known := l.hits[k]; !known && len(l.hits) >= l.cap {
 		l.prune(now)
 		if len(l.hits) >= l.cap {
-			// A flood from very many addresses: refuse newcomers rather than
-			// let the table grow without end or mail staff without end.
-			return false, l.window
+			l.evictOldest()
 		}
 	}
 	l.hits[k] = append(recent, now)
@@ -76,5 +75,23 @@ func (l *limiter) prune(now time.Time) {
 		} else {
 			l.hits[k] = r
 		}
+	}
+}
+
+// evictOldest forgets the tenth of clients (at least one) whose last message
+// is oldest, so a full table never turns a newcomer away; a tenth at a time
+// keeps the sort rare during a flood from very many addresses.
+func (l *limiter) evictOldest() {
+	type entry struct {
+		k    [16]byte
+		last time.Time
+	}
+	all := make([]entry, 0, len(l.hits))
+	for k, ts := range l.hits {
+		all = append(all, entry{k, ts[len(ts)-1]})
+	}
+	slices.SortFunc(all, func(a, b entry) int { return a.last.Compare(b.last) })
+	for _, e := range all[:max(1, len(all)/10)] {
+		delete(l.hits, e.k)
 	}
 }
