@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -19,6 +20,50 @@ import (
 	"github.com/payoke/site/internal/web"
 	"github.com/payoke/site/internal/web/webtest"
 )
+
+// checkHoneypot finds the website field hidden from people and their tools:
+// inside a .contact-trap wrapper with aria-hidden, out of the tab order, no
+// autofill, and labelled "leave empty" in the page's language.
+func checkHoneypot(t *testing.T, where, page string) {
+	t.Helper()
+	doc, err := html.Parse(strings.NewReader(page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var input *html.Node
+	var label string
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode {
+			if name, _ := attr(n, "name"); n.Data == "input" && name == fieldWebsite {
+				input = n
+			}
+			if f, _ := attr(n, "for"); n.Data == "label" && f == "contact-website" {
+				label = text(n)
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(doc)
+	if input == nil {
+		t.Fatalf("%s: no honeypot field", where)
+	}
+	tab, _ := attr(input, "tabindex")
+	auto, _ := attr(input, "autocomplete")
+	class, _ := attr(input.Parent, "class")
+	hidden, _ := attr(input.Parent, "aria-hidden")
+	if tab != "-1" || auto != "off" || class != "contact-trap" || hidden != "true" {
+		t.Errorf("%s: honeypot tabindex=%q autocomplete=%q, wrapper class=%q aria-hidden=%q", where, tab, auto, class, hidden)
+	}
+	if _, style := attr(input.Parent, "style"); style {
+		t.Errorf("%s: honeypot wrapper has an inline style", where)
+	}
+	if !strings.Contains(strings.ToLower(label), "leeg") && !strings.Contains(strings.ToLower(label), "empty") && !strings.Contains(strings.ToLower(label), "vide") {
+		t.Errorf("%s: honeypot label %q does not say to leave it empty", where, label)
+	}
+}
 
 // control is what a person meets for one form field.
 type control struct {
@@ -170,6 +215,18 @@ func TestShortcodeMatchesHandler(t *testing.T) {
 	}
 	// The handler's pages link the site's stylesheet, and it knows their classes.
 	css := webtest.Stylesheet(t, dest)
+	// The honeypot is not displayed, so no person or password manager fills it.
+	if !regexp.MustCompile(`\.contact-trap\{display:none\}`).MatchString(css) {
+		t.Error("the stylesheet does not hide .contact-trap with display:none")
+	}
+	for _, lang := range cfg.SiteLanguages() {
+		b, err := os.ReadFile(filepath.Join(dest, strings.Trim(contactPath(lang), "/"), "index.html"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkHoneypot(t, "site "+lang, string(b))
+		checkHoneypot(t, "handler "+lang, fx.post(url.Values{"lang": {lang}}, nil).Body.String())
+	}
 	bad := valid("en")
 	bad.Set("email", "not an address")
 	fx.smtp.Close()
