@@ -33,6 +33,9 @@ export function initQuickExit(doc) {
   win.addEventListener("keydown", (event) => {
     if (event.isComposing) return;
     if (event.key === "Escape") {
+      // Unhandled, Escape is the browser's "stop loading", which can cancel
+      // the very navigation that leave() starts.
+      event.preventDefault();
       leave();
       return;
     }
