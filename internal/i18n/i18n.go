@@ -19,8 +19,10 @@ type Catalog struct {
 	localizers map[string]*goi18n.Localizer
 }
 
-// Load parses every i18n/*.toml file in fsys once.
-func Load(fsys fs.FS, defaultLang string) (*Catalog, error) {
+// Load parses the i18n/*.toml files in fsys once: those of langs, or every
+// file when langs is empty. The functions answer in the site languages only,
+// and parsing the help languages' files too would slow their cold start.
+func Load(fsys fs.FS, defaultLang string, langs ...string) (*Catalog, error) {
 	bundle := goi18n.NewBundle(language.Make(defaultLang))
 	bundle.RegisterUnmarshalFunc("toml", toml.Unmarshal)
 	files, err := fs.Glob(fsys, "i18n/*.toml")
@@ -29,6 +31,12 @@ func Load(fsys fs.FS, defaultLang string) (*Catalog, error) {
 	}
 	if len(files) == 0 {
 		return nil, fmt.Errorf("no i18n/*.toml files")
+	}
+	if len(langs) > 0 {
+		files = files[:0]
+		for _, lang := range langs {
+			files = append(files, "i18n/"+lang+".toml")
+		}
 	}
 	c := &Catalog{bundle: bundle, localizers: map[string]*goi18n.Localizer{}}
 	for _, f := range files {

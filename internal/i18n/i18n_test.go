@@ -29,3 +29,19 @@ func TestCatalogReadsHugoFiles(t *testing.T) {
 		t.Error("want an error for a missing key")
 	}
 }
+
+func TestLoadOnlySomeLanguages(t *testing.T) {
+	c, err := i18n.Load(site.Files, "nl", "nl", "en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.T("en", "emergency", map[string]any{"Number": "112"}); err != nil {
+		t.Errorf("en was asked for: %v", err)
+	}
+	if _, err := c.T("fr", "emergency", map[string]any{"Number": "112"}); err == nil {
+		t.Error("fr was not asked for, yet it has strings")
+	}
+	if _, err := i18n.Load(site.Files, "nl", "xx"); err == nil {
+		t.Error("want an error for a language without a file")
+	}
+}

@@ -19,7 +19,7 @@ func LoadSite() (*siteconfig.Config, *i18n.Catalog, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	cat, err := i18n.Load(site.Files, cfg.DefaultLanguage)
+	cat, err := i18n.Load(site.Files, cfg.DefaultLanguage, cfg.SiteLanguages()...)
 	return cfg, cat, err
 }
 
