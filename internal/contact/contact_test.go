@@ -18,11 +18,11 @@ import (
 	"testing"
 	"time"
 
-	site "github.com/payoke/site"
 	"github.com/payoke/site/internal/i18n"
 	"github.com/payoke/site/internal/mail"
 	"github.com/payoke/site/internal/mail/mailtest"
 	"github.com/payoke/site/internal/siteconfig"
+	"github.com/payoke/site/internal/web"
 )
 
 const (
@@ -57,11 +57,7 @@ type fixture struct {
 
 func loadSite(t testing.TB) (*siteconfig.Config, *i18n.Catalog) {
 	t.Helper()
-	cfg, err := siteconfig.Load(site.Files)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cat, err := i18n.Load(site.Files, cfg.DefaultLanguage)
+	cfg, cat, err := web.LoadSite()
 	if err != nil {
 		t.Fatal(err)
 	}

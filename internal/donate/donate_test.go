@@ -13,11 +13,11 @@ import (
 	"strings"
 	"testing"
 
-	site "github.com/payoke/site"
 	"github.com/payoke/site/internal/donate"
 	"github.com/payoke/site/internal/donate/stripemock"
 	"github.com/payoke/site/internal/i18n"
 	"github.com/payoke/site/internal/siteconfig"
+	"github.com/payoke/site/internal/web"
 )
 
 // stripeMock is the one stripe-mock process of this test package.
@@ -56,13 +56,9 @@ func post(h http.Handler, form url.Values, header ...string) *httptest.ResponseR
 	return w
 }
 
-func strings_(t *testing.T) (*siteconfig.Config, *i18n.Catalog) {
+func loadSite(t testing.TB) (*siteconfig.Config, *i18n.Catalog) {
 	t.Helper()
-	cfg, err := siteconfig.Load(site.Files)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cat, err := i18n.Load(site.Files, cfg.DefaultLanguage)
+	cfg, cat, err := web.LoadSite()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -197,7 +193,7 @@ func TestIdempotencyKeyFollowsTheFormToken(t *testing.T) {
 func TestBadInput(t *testing.T) {
 	t.Parallel()
 	h, px := withMock(t)
-	_, cat := strings_(t)
+	_, cat := loadSite(t)
 	for _, c := range []struct {
 		name  string
 		form  url.Values
@@ -223,7 +219,7 @@ func TestBadInput(t *testing.T) {
 			if lang == "de" {
 				lang = "nl" // no Accept-Language: the default language
 			}
-			cfg, _ := strings_(t)
+			cfg, _ := loadSite(t)
 			o := cfg.Params.Organisation
 			want, err := cat.T(lang, c.id, map[string]any{"Min": donate.FormatEuro(lang, 500), "Max": donate.FormatEuro(lang, 1000000), "Phone": o.Phone, "Email": o.Email})
 			if err != nil {
@@ -282,7 +278,7 @@ func TestAnswerPageShowsInputSafelyInTheSiteShell(t *testing.T) {
 	}
 	// The site's stylesheet and quick exit, nothing inline, and the
 	// functions' policy from netlify.toml left as it is.
-	cfg, _ := strings_(t)
+	cfg, _ := loadSite(t)
 	for _, want := range []string{`<link rel="stylesheet" href="/styles/site.css">`, `<html lang="en" dir="ltr">`,
 		`<a id="quick-exit" class="quick-exit" href="` + cfg.Params.QuickExit + `"`, `<form class="form donate-form" method="post" action="/api/donate">`} {
 		if !strings.Contains(page, want) {
@@ -331,7 +327,7 @@ func TestWrongMethodTooLargeAndWrongType(t *testing.T) {
 		t.Errorf("streamed big form: %d %s", w.Code, w.Body)
 	}
 	// A JSON body is not a form: 400 (the contract's codes) with a localized message.
-	_, cat := strings_(t)
+	_, cat := loadSite(t)
 	want, _ := cat.T("fr", "donate_error_form", nil)
 	r = httptest.NewRequest(http.MethodPost, "/api/donate", strings.NewReader(`{"amount":"25"}`))
 	r.Header.Set("Content-Type", "application/json")
@@ -364,7 +360,7 @@ func TestMultipartFormWorks(t *testing.T) {
 
 func TestUnavailable(t *testing.T) {
 	t.Parallel()
-	cfg, cat := strings_(t)
+	cfg, cat := loadSite(t)
 	phone := cfg.Params.Organisation.Phone
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
