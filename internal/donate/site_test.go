@@ -28,7 +28,7 @@ func TestSiteHasTheFormAndThePages(t *testing.T) {
 	if out, err := hugobuild.Build(context.Background(), root, root, dest); err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
-	cfg, _ := strings_(t)
+	cfg, _ := loadSite(t)
 	sitemapText := ""
 	for _, lang := range cfg.SiteLanguages() {
 		if b, err := os.ReadFile(filepath.Join(dest, lang, "sitemap.xml")); err == nil {
