@@ -7,6 +7,8 @@ import (
 	"os"
 	"os/exec"
 	"time"
+
+	"github.com/payoke/site/internal/childproc"
 )
 
 // watch runs Hugo in watch mode until ctx ends: it rebuilds the site in
@@ -21,7 +23,7 @@ func watch(ctx context.Context, bin, root, source, dest, baseURL string, out io.
 	cmd.Stderr = out
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
 	cmd.WaitDelay = 5 * time.Second
-	dieWithParent(cmd)
+	childproc.DieWithParent(cmd)
 	err := cmd.Run()
 	if ctx.Err() != nil {
 		return nil

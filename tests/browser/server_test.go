@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/payoke/site/internal/childproc"
 	"github.com/payoke/site/internal/hugobuild"
 )
 
@@ -110,6 +111,7 @@ func startSite(t *testing.T, ctx context.Context, root string, env []string) str
 	}
 	cmd := exec.CommandContext(ctx, bin, "serve", "-addr", "127.0.0.1:0")
 	cmd.Dir = root
+	childproc.DieWithParent(cmd) // a suite that times out must not leave the server running
 	// The build goes to a folder of its own, so it need not wait for the
 	// lock that every other Hugo run in this checkout takes (tests run in
 	// parallel, and a stuck one would hold the lock for ever).

@@ -26,6 +26,8 @@ import (
 	"time"
 
 	"github.com/payoke/site/internal/hugobuild"
+
+	"github.com/payoke/site/internal/childproc"
 )
 
 // Process is one running stripe-mock.
@@ -50,6 +52,7 @@ func Start() (*Process, error) {
 		return nil, fmt.Errorf("go tool -n stripe-mock: %w", err)
 	}
 	cmd := exec.Command(strings.TrimSpace(string(bin)), "-http-addr", "127.0.0.1:0", "-https-addr", "127.0.0.1:0")
+	childproc.DieWithParent(cmd) // a test that times out must not leave it running
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		return nil, err
