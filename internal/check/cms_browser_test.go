@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -19,6 +18,7 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
+	"github.com/payoke/site/internal/browsertest"
 	"github.com/payoke/site/internal/headers"
 	"github.com/payoke/site/internal/hugobuild"
 )
@@ -31,13 +31,7 @@ import (
 // to the configuration), since tests reach no other host.
 func TestCMSInBrowser(t *testing.T) {
 	t.Parallel()
-	chromium, err := exec.LookPath("chromium")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal(err)
-		}
-		t.Skip("no chromium:", err)
-	}
+	chromium := browsertest.Chromium(t)
 	root, err := hugobuild.Root(".")
 	if err != nil {
 		t.Fatal(err)
@@ -62,12 +56,7 @@ func TestCMSInBrowser(t *testing.T) {
 	})))
 	defer srv.Close()
 
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromium), chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()))
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelAlloc()
+	alloc := browsertest.NewAllocator(t, chromium)
 	ctx, cancel := chromedp.NewContext(alloc)
 	defer cancel()
 	ctx, cancelTime := context.WithTimeout(ctx, 90*time.Second)

@@ -6,14 +6,13 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"os/exec"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/payoke/site/internal/browsertest"
 )
 
 // checkoutURL is a Stripe Checkout address as the donate handler answers it.
@@ -25,13 +24,7 @@ const checkoutURL = "https://checkout.stripe.com/c/pay/cs_test_local"
 // knows every feature our Permissions-Policy denies.
 func TestChromiumFormActionAndFeatures(t *testing.T) {
 	t.Parallel()
-	chromium, err := exec.LookPath("chromium")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal(err)
-		}
-		t.Skip("no chromium on PATH: apt-get install -y chromium")
-	}
+	chromium := browsertest.Chromium(t)
 	// Stands in for checkout.stripe.com; Chromium resolves the name to it.
 	stripe := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		fmt.Fprint(w, "<!doctype html><title>checkout</title><p id=checkout>checkout reached")
@@ -53,17 +46,10 @@ func TestChromiumFormActionAndFeatures(t *testing.T) {
 	}))
 	defer selfOnly.Close()
 
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromium), chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
+	allocCtx := browsertest.NewAllocator(t, chromium,
 		chromedp.Flag("host-resolver-rules", "MAP checkout.stripe.com:443 127.0.0.1:"+port),
 		chromedp.IgnoreCertErrors,
-		chromedp.UserDataDir(t.TempDir()),
 	)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelAlloc()
 	browser, cancelBrowser := chromedp.NewContext(allocCtx)
 	defer cancelBrowser()
 	if err := chromedp.Do(browser); err != nil {

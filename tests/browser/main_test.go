@@ -11,18 +11,16 @@ package browser
 
 import (
 	"context"
-	"fmt"
+	"errors"
 	"os"
-	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/payoke/site/internal/browsertest"
 )
-
-// howToInstall is what to run when the browser or axe-core is missing.
-const howToInstall = "install them with: apt-get install -y chromium && npm ci --prefix tests/browser"
 
 // tools finds Chromium and axe-core, or says what is missing.
 type tools struct {
@@ -33,14 +31,10 @@ type tools struct {
 func findTools() (tools, error) {
 	var tl tools
 	var missing []string
-	path := os.Getenv("CHROMIUM")
-	if path == "" {
-		path = "chromium"
-	}
-	if p, err := exec.LookPath(path); err == nil {
+	if p, err := browsertest.LookChromium(); err == nil {
 		tl.chromium = p
 	} else {
-		missing = append(missing, "Chromium ("+path+" is not on PATH; set CHROMIUM to another binary)")
+		missing = append(missing, err.Error())
 	}
 	axe, err := os.ReadFile(filepath.Join("node_modules", "axe-core", "axe.min.js"))
 	if err == nil {
@@ -49,7 +43,7 @@ func findTools() (tools, error) {
 		missing = append(missing, "axe-core (tests/browser/node_modules/axe-core/axe.min.js)")
 	}
 	if len(missing) > 0 {
-		return tl, fmt.Errorf("browser tests need %q; %s", missing, howToInstall)
+		return tl, errors.New(strings.Join(missing, " and "))
 	}
 	return tl, nil
 }
@@ -59,14 +53,7 @@ func findTools() (tools, error) {
 func needTools(t *testing.T) tools {
 	t.Helper()
 	tl, err := findTools()
-	if err == nil {
-		return tl
-	}
-	if os.Getenv("CI") == "true" {
-		t.Fatal(err)
-	}
-	fmt.Fprintln(os.Stderr, "SKIP:", err)
-	t.Skip(err)
+	browsertest.Require(t, err)
 	return tl
 }
 
@@ -78,20 +65,9 @@ const tabs = 3
 // profile, and returns a context whose children are tabs.
 func newBrowser(t *testing.T, chromium string) context.Context {
 	t.Helper()
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromium),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.UserDataDir(t.TempDir()),
-	)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	allocCtx := browsertest.NewAllocator(t, chromium)
 	ctx, cancel := chromedp.NewContext(allocCtx)
-	t.Cleanup(func() {
-		cancel()
-		cancelAlloc()
-	})
+	t.Cleanup(cancel)
 	start, stop := context.WithTimeout(context.Background(), time.Minute)
 	defer stop()
 	done := make(chan error, 1)
