@@ -1,14 +1,11 @@
 package check
 
 import (
-	"fmt"
 	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
 	"strings"
-
-	"github.com/pelletier/go-toml/v2"
 
 	"github.com/payoke/site/internal/siteconfig"
 )
@@ -39,30 +36,13 @@ func load(root string) (*site, error) {
 	if err != nil {
 		return nil, err
 	}
-	// siteconfig does not need contentDir; read just that here.
-	var dirs struct {
-		Languages map[string]struct {
-			ContentDir string `toml:"contentDir"`
-		} `toml:"languages"`
-	}
-	b, err := os.ReadFile(filepath.Join(root, "config.toml"))
-	if err != nil {
-		return nil, err
-	}
-	if err := toml.Unmarshal(b, &dirs); err != nil {
-		return nil, fmt.Errorf("config.toml: %w", err)
-	}
 	s := &site{root: root, defaultLang: cfg.DefaultLanguage, siteLangs: cfg.SiteLanguages()}
 	for _, l := range cfg.Languages {
-		dir := dirs.Languages[l.Lang].ContentDir
-		if dir == "" {
-			dir = "content/" + l.Lang
-		}
 		name := englishNames[l.Lang]
 		if name == "" {
 			name = l.Label + " (" + l.Lang + ")"
 		}
-		s.langs = append(s.langs, language{code: l.Lang, name: name, contentDir: path.Clean(dir), helpOnly: l.Params.HelpOnly})
+		s.langs = append(s.langs, language{code: l.Lang, name: name, contentDir: path.Clean(l.ContentDir), helpOnly: l.Params.HelpOnly})
 	}
 	for _, l := range s.langs {
 		if err := s.loadPages(l); err != nil {

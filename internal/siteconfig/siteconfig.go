@@ -43,7 +43,9 @@ type Language struct {
 	Locale    string `toml:"locale"`
 	Direction string `toml:"direction"`
 	Weight    int    `toml:"weight"`
-	Params    struct {
+	// ContentDir is the language's content folder, "content/<lang>" unless set.
+	ContentDir string `toml:"contentDir"`
+	Params     struct {
 		City string `toml:"city"`
 		// HelpOnly marks a language that has only the "get help" page.
 		HelpOnly bool `toml:"helpOnly"`
@@ -77,6 +79,9 @@ func Load(fsys fs.FS) (*Config, error) {
 	}
 	for lang, l := range c.LanguageMap {
 		l.Lang = lang
+		if l.ContentDir == "" {
+			l.ContentDir = "content/" + lang
+		}
 		c.Languages = append(c.Languages, l)
 	}
 	sort.Slice(c.Languages, func(i, j int) bool {

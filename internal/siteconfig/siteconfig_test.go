@@ -16,6 +16,11 @@ func TestLoadRealConfig(t *testing.T) {
 	if got := c.SiteLanguages(); len(got) < 3 || got[0] != "nl" || got[1] != "en" || got[2] != "fr" {
 		t.Errorf("site languages = %v, want nl, en, fr first", got)
 	}
+	for _, l := range c.Languages {
+		if l.ContentDir != "content/"+l.Lang {
+			t.Errorf("%s: content folder %q, want content/%s", l.Lang, l.ContentDir, l.Lang)
+		}
+	}
 	if c.Params.Organisation.Phone != "+32 3 201 16 90" {
 		t.Errorf("phone = %q", c.Params.Organisation.Phone)
 	}
