@@ -13,10 +13,11 @@ import (
 	"io"
 	"os"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/payoke/site/bench/stats"
 )
 
 func main() {
@@ -65,8 +66,8 @@ func run(in io.Reader, out io.Writer) error {
 			base[group] = name
 		}
 		s, b := all[name], all[base[group]]
-		fmt.Fprintf(tw, "%s\t%d\t%.0f\t%.0f\t%.0f\t%s\t%s\t\n", name, len(s.ns), median(s.ns), median(s.bytes),
-			median(s.allocs), ratio(median(s.ns), median(b.ns)), ratio(median(s.allocs), median(b.allocs)))
+		fmt.Fprintf(tw, "%s\t%d\t%.0f\t%.0f\t%.0f\t%s\t%s\t\n", name, len(s.ns), stats.Median(s.ns), stats.Median(s.bytes),
+			stats.Median(s.allocs), ratio(stats.Median(s.ns), stats.Median(b.ns)), ratio(stats.Median(s.allocs), stats.Median(b.allocs)))
 	}
 	return tw.Flush()
 }
@@ -74,16 +75,6 @@ func run(in io.Reader, out io.Writer) error {
 func num(s string) float64 {
 	f, _ := strconv.ParseFloat(s, 64)
 	return f
-}
-
-func median(xs []float64) float64 {
-	s := slices.Clone(xs)
-	slices.Sort(s)
-	m := len(s) / 2
-	if len(s)%2 == 1 {
-		return s[m]
-	}
-	return (s[m-1] + s[m]) / 2
 }
 
 func ratio(a, b float64) string {

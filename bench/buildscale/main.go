@@ -22,13 +22,13 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"syscall"
 	"text/tabwriter"
 	"time"
 
+	"github.com/payoke/site/bench/stats"
 	"github.com/payoke/site/internal/hugobuild"
 	"github.com/payoke/site/internal/siteconfig"
 )
@@ -214,16 +214,7 @@ func median(ss []sample) sample {
 	for i, s := range ss {
 		walls[i], cpus[i], mems[i] = s.wall, s.cpu, time.Duration(s.maxRS)
 	}
-	return sample{wall: mid(walls), cpu: mid(cpus), maxRS: int64(mid(mems))}
-}
-
-func mid(xs []time.Duration) time.Duration {
-	slices.Sort(xs)
-	m := len(xs) / 2
-	if len(xs)%2 == 1 {
-		return xs[m]
-	}
-	return (xs[m-1] + xs[m]) / 2
+	return sample{wall: stats.Median(walls), cpu: stats.Median(cpus), maxRS: int64(stats.Median(mems))}
 }
 
 func countHTML(dir string) (int, error) {

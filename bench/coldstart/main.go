@@ -21,10 +21,10 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
-	"slices"
 	"text/tabwriter"
 	"time"
 
+	"github.com/payoke/site/bench/stats"
 	"github.com/payoke/site/internal/hugobuild"
 )
 
@@ -145,16 +145,6 @@ func goBuild(ctx context.Context, root, pkg, out, ldflags string) (string, int64
 	return out, fi.Size(), nil
 }
 
-func medianOf(ds []time.Duration) time.Duration {
-	s := slices.Clone(ds)
-	slices.Sort(s)
-	m := len(s) / 2
-	if len(s)%2 == 1 {
-		return s[m]
-	}
-	return (s[m-1] + s[m]) / 2
-}
-
 func report(w io.Writer, targets []*target, runs int) {
 	var base *target
 	for _, t := range targets {
@@ -167,7 +157,7 @@ func report(w io.Writer, targets []*target, runs int) {
 		for i, r := range t.starts {
 			ds[i] = f(r)
 		}
-		return medianOf(ds)
+		return stats.Median(ds)
 	}
 	ready := func(r result) time.Duration { return r.ready }
 	answered := func(r result) time.Duration { return r.answered }
