@@ -74,21 +74,42 @@ func (r Route) target(splat string) string {
 	return strings.ReplaceAll(r.To, ":splat", splat)
 }
 
-// accepts reports whether the request meets the route's conditions. For
-// Language, like Netlify's own local server: the first language the browser
-// lists, without its region.
+// accepts reports whether the request meets the route's conditions.
 func (r Route) accepts(req *http.Request) bool {
 	langs, ok := r.Conditions["Language"]
 	if !ok {
 		return true
 	}
-	first, _, _ := strings.Cut(req.Header.Get("Accept-Language"), ",")
-	first, _, _ = strings.Cut(strings.TrimSpace(first), ";")
-	first, _, _ = strings.Cut(first, "-")
+	first := FirstLanguage(req.Header.Get("Accept-Language"))
 	for _, l := range langs {
-		if strings.EqualFold(l, first) {
+		if first != "" && strings.EqualFold(l, first) {
 			return true
 		}
 	}
 	return false
+}
+
+// FirstLanguage is the language a Language condition of netlify.toml is
+// matched against, by Netlify's rule: the first language the browser lists,
+// whatever the q-values of the others. Netlify's docs say "Language-based
+// redirects always match against the first language reported by the browser
+// in the Accept-Language header regardless of quality value weighting";
+// netlify-cli's dev server (src/utils/rules-proxy.ts, getLanguage) takes the
+// text before the first comma and keeps its first two characters. So do we:
+//
+//	"ro-RO,ro;q=0.9,en;q=0.5" → "ro"    "zh-Hans" → "zh"    "pt-BR" → "pt"
+//	"en;q=0.1,ro"             → "en"    (first listed wins, not highest q)
+//	"*" → "*" and "" → "" (neither matches a rule: the fallback applies)
+//
+// Browsers list languages by falling weight, so for them first listed is
+// highest weighted. Known differences: a three-letter code is cut to two
+// ("fil" → "fi"), like netlify-cli; netlify-cli reads a missing header as
+// "en", where we (and the fallback rule) give Dutch.
+func FirstLanguage(acceptLanguage string) string {
+	first, _, _ := strings.Cut(acceptLanguage, ",")
+	first = strings.TrimSpace(first)
+	if r := []rune(first); len(r) > 2 {
+		first = string(r[:2])
+	}
+	return first
 }

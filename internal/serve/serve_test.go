@@ -151,24 +151,6 @@ func TestEveryFileWithItsHeaders(t *testing.T) {
 	}
 }
 
-func TestLanguageRedirect(t *testing.T) {
-	t.Parallel()
-	h, _ := newTestHandler(t)
-	for accept, want := range map[string]string{
-		"":                        "/nl/",
-		"en-GB,en;q=0.9":          "/en/",
-		"fr-BE,fr;q=0.9,nl;q=0.8": "/fr/",
-		"nl-BE":                   "/nl/",
-		"de-DE,de;q=0.9,en;q=0.5": "/nl/",
-		"EN":                      "/en/",
-	} {
-		resp := get(t, h, "/", "Accept-Language", accept)
-		if resp.StatusCode != http.StatusFound || resp.Header.Get("Location") != want {
-			t.Errorf("Accept-Language %q: %d to %q, want 302 to %q", accept, resp.StatusCode, resp.Header.Get("Location"), want)
-		}
-	}
-}
-
 func TestNotFoundPerLanguage(t *testing.T) {
 	t.Parallel()
 	h, hdrs := newTestHandler(t)
