@@ -148,6 +148,7 @@ func Site(ctx context.Context, root string) (*Report, error) {
 		checkLinks,
 		checkStrings,
 		checkSupporters,
+		checkOrganisation,
 	} {
 		if err := ctx.Err(); err != nil {
 			return nil, err

@@ -81,7 +81,7 @@ func TestFixtures(t *testing.T) {
 			err = Run(context.Background(), []string{"-root", root}, &stdout, &stderr)
 			var got []string
 			for _, line := range strings.Split(stdout.String(), "\n") {
-				if strings.HasPrefix(line, "content/") || strings.HasPrefix(line, "i18n/") || strings.HasPrefix(line, "data/") {
+				if strings.HasPrefix(line, "content/") || strings.HasPrefix(line, "i18n/") || strings.HasPrefix(line, "data/") || strings.HasPrefix(line, "config.toml") {
 					got = append(got, line)
 				}
 			}

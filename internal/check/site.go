@@ -22,6 +22,7 @@ type language struct {
 type site struct {
 	root        string
 	defaultLang string
+	org         siteconfig.Organisation
 	langs       []language // weight order
 	siteLangs   []string   // nl, en, fr
 	pages       []*page
@@ -36,7 +37,7 @@ func load(root string) (*site, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &site{root: root, defaultLang: cfg.DefaultLanguage, siteLangs: cfg.SiteLanguages()}
+	s := &site{root: root, defaultLang: cfg.DefaultLanguage, org: cfg.Params.Organisation, siteLangs: cfg.SiteLanguages()}
 	for _, l := range cfg.Languages {
 		name := englishNames[l.Lang]
 		if name == "" {

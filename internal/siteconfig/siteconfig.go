@@ -7,8 +7,11 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"regexp"
 	"slices"
 	"sort"
+	"strconv"
+	"strings"
 
 	"github.com/pelletier/go-toml/v2"
 )
@@ -24,6 +27,12 @@ type Organisation struct {
 	Opens     string `toml:"opens"`
 	Closes    string `toml:"closes"`
 	Emergency string `toml:"emergency"`
+	// Legal identity, shown in the footer (Belgian law asks it of a vzw).
+	LegalName string `toml:"legalName"`
+	LegalForm string `toml:"legalForm"`
+	// EnterpriseNumber is the KBO/BCE number, "0123.456.789"; empty until
+	// known (`payoke check` warns). EnterpriseNumberProblem validates it.
+	EnterpriseNumber string `toml:"enterpriseNumber"`
 }
 
 // Donation holds the donation settings; amounts are whole euros.
@@ -144,4 +153,25 @@ func (c *Config) SiteLanguages() []string {
 // IsSiteLanguage reports whether lang is one of the full site languages.
 func (c *Config) IsSiteLanguage(lang string) bool {
 	return slices.Contains(c.SiteLanguages(), lang)
+}
+
+// enterpriseNumberShape is how the KBO writes an enterprise number
+// (0123.456.789), or the same ten digits without dots.
+var enterpriseNumberShape = regexp.MustCompile(`^[01](?:[0-9]{3}\.[0-9]{3}\.[0-9]{3}|[0-9]{9})$`)
+
+// EnterpriseNumberProblem says, in plain words, what is wrong with a Belgian
+// enterprise number, or returns "" if it is valid: ten digits, written
+// 0123.456.789 or 0123456789, the first 0 or 1, and the last two equal to
+// 97 minus the first eight modulo 97.
+func EnterpriseNumberProblem(number string) string {
+	if !enterpriseNumberShape.MatchString(number) {
+		return fmt.Sprintf("%q is not written like an enterprise number: ten digits starting with 0 or 1, as 0123.456.789 or 0123456789", number)
+	}
+	digits := strings.ReplaceAll(number, ".", "")
+	body, _ := strconv.Atoi(digits[:8])
+	check, _ := strconv.Atoi(digits[8:])
+	if want := 97 - body%97; check != want {
+		return fmt.Sprintf("%q is not a valid enterprise number: its last two digits should be %02d for the eight before them; check it on the KBO (kbopub.economie.fgov.be)", number, want)
+	}
+	return ""
 }

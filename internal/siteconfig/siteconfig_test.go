@@ -1,6 +1,7 @@
 package siteconfig_test
 
 import (
+	"strings"
 	"testing"
 	"testing/fstest"
 
@@ -62,6 +63,32 @@ func TestLoadRejectsNonHTTPSPortalURL(t *testing.T) {
 		fsys := configWith("minimum = 5\nmaximum = 10\nportalURL = \"" + portal + "\"")
 		if _, err := siteconfig.Load(fsys); (err == nil) != ok {
 			t.Errorf("portalURL %q: err = %v, want ok = %v", portal, err, ok)
+		}
+	}
+}
+
+func TestEnterpriseNumberProblem(t *testing.T) {
+	t.Parallel()
+	for _, ok := range []string{"0123.456.749", "0123456749", "1000.000.021", "1000000021", "0000.000.097"} {
+		if p := siteconfig.EnterpriseNumberProblem(ok); p != "" {
+			t.Errorf("%q: %s, want valid", ok, p)
+		}
+	}
+	for number, want := range map[string]string{
+		"0123.456.748":    "should be 49",
+		"0123456750":      "should be 49",
+		"1000.000.012":    "should be 21",
+		"123.456.749":     "not written like",
+		"01234567490":     "not written like",
+		"2123.456.749":    "not written like",
+		"BE 0123.456.749": "not written like",
+		"0123 456 749":    "not written like",
+		"0123.456749":     "not written like",
+		"0123-456-749":    "not written like",
+		"0123.456.7a9":    "not written like",
+	} {
+		if p := siteconfig.EnterpriseNumberProblem(number); !strings.Contains(p, want) {
+			t.Errorf("%q: %q, want a problem mentioning %q", number, p, want)
 		}
 	}
 }
