@@ -33,13 +33,19 @@ func TestBrowser(t *testing.T) {
 	t.Run("journeys", func(t *testing.T) {
 		t.Parallel()
 		journeys := map[string]func(*testing.T){
-			"donate":           s.testDonate,
-			"axe finds faults": s.testAxeFinds,
-			"contact":          func(t *testing.T) { s.testContact(t, mail) },
-			"language":         func(t *testing.T) { s.testLanguageSwitcher(t, pages) },
-			"quick-exit":       s.testQuickExit,
-			"right-to-left":    s.testRightToLeft,
-			"zoom":             func(t *testing.T) { s.testZoom(t, pages) },
+			"axe finds faults":  s.testAxeFinds,
+			"cards":             s.testCards,
+			"contact":           func(t *testing.T) { s.testContact(t, mail) },
+			"donate":            s.testDonate,
+			"header":            func(t *testing.T) { s.testHeader(t, pages) },
+			"help-first-screen": s.testHelpFirstScreen,
+			"language":          func(t *testing.T) { s.testLanguageSwitcher(t, pages) },
+			"professional":      s.testProfessional,
+			"quick-exit":        s.testQuickExit,
+			"right-to-left":     s.testRightToLeft,
+			"root-language":     s.testRootLanguage,
+			"timeline":          s.testTimeline,
+			"zoom":              func(t *testing.T) { s.testZoom(t, pages) },
 		}
 		var names []string
 		for name := range journeys {
