@@ -33,6 +33,7 @@ import (
 var built struct {
 	once sync.Once
 	dest string
+	at   time.Time // when the build started: Hugo's "now"
 	site *site
 	log  string
 	err  error
@@ -55,7 +56,10 @@ func run(m *testing.M) int {
 
 // ensureBuilt builds the site the first time any test asks for it.
 func ensureBuilt() {
-	built.once.Do(func() { built.site, built.log, built.err = build(built.dest) })
+	built.once.Do(func() {
+		built.at = time.Now()
+		built.site, built.log, built.err = build(built.dest)
+	})
 }
 
 func build(dest string) (*site, string, error) {
