@@ -83,8 +83,12 @@ func checkOrphans(s *site) []string {
 			if !ok || len(linked[file]) > 0 {
 				continue // a missing page is TestSitemaps' business
 			}
-			out = append(out, fmt.Sprintf("%s (%s, %q) is an orphan: no other page links to it from its text, a menu or the footer, so readers only find it by search; link to it from a related page, or add it to a menu in config.toml",
-				p, file, pageTitle(s, su.Loc)))
+			hint := "link to it from a related page, or add it to a menu in config.toml"
+			if pg := s.byFile[file]; pg != nil && slices.ContainsFunc(elements(pg.doc, ""), func(n *html.Node) bool { return hasToken(get(n, "class"), "empty") }) {
+				hint = "it is an empty list (menus leave out a section with nothing in it): keep it out of the sitemap while it is empty, or publish its first page"
+			}
+			out = append(out, fmt.Sprintf("%s (%s, %q) is an orphan: no other page links to it from its text, a menu or the footer, so readers only find it by search; %s",
+				p, file, pageTitle(s, su.Loc), hint))
 		}
 	}
 	slices.Sort(out)
@@ -202,7 +206,7 @@ func TestOrphanAndHomeChecksFindFaults(t *testing.T) {
 		"en/b/index.html": page("en", "/en/b/", switcher("/nl/b/"), "", "") + `<a href=/nl/b/>after the body</a>`,
 		"nl/c/index.html": page("nl", "/nl/c/", "", "", ""),
 		"nl/d/index.html": page("nl", "/nl/d/", "", "", ""),
-		"nl/e/index.html": page("nl", "/nl/e/", "", "", ""),
+		"nl/e/index.html": page("nl", "/nl/e/", "", "<p class=empty>Nothing yet.</p>", ""),
 		// Only a form post leads here, and nothing to the 404 page.
 		strings.TrimPrefix(donate.ThanksPath("nl"), "/") + "index.html": page("nl", donate.ThanksPath("nl"), "", "", ""),
 		"nl/404.html":    page("nl", "/nl/404.html", "", "", ""),
@@ -217,6 +221,9 @@ func TestOrphanAndHomeChecksFindFaults(t *testing.T) {
 		`/nl/e/ (nl/e/index.html, "T /nl/e/") is an orphan`,
 	}
 	got := checkOrphans(s)
+	if len(got) != 3 || !strings.Contains(got[2], "it is an empty list") || strings.Contains(got[1], "empty list") {
+		t.Errorf("an empty section should get its own hint, the others not:\n%s", strings.Join(got, "\n"))
+	}
 	for i := range got {
 		got[i], _, _ = strings.Cut(got[i], ": no other page")
 	}
