@@ -61,17 +61,29 @@ type handler struct {
 	clientIP func(*http.Request) string
 	cop      *http.CrossOriginProtection
 	checked  http.Handler // post behind the cross-origin check
-	langs    *web.Languages
+	// langs matches Accept-Language over every language in config.toml
+	// (help-only ones too); known holds the same codes, for the form's lang.
+	langs *web.Languages
+	known map[string]bool
 }
 
 // New returns the /api/contact handler. It panics if SiteURL is not an
 // origin: NewFromEnv checks it first.
 func New(o Options) http.Handler {
 	h := &handler{
-		sender: o.Sender, to: o.To, site: o.Site, strings: o.Strings, logger: o.Logger,
+		sender: o.Sender, to: o.To, site: o.Site, logger: o.Logger,
 		now: o.Now, minFill: o.MinFill, maxBody: o.MaxBody, clientIP: o.ClientIP,
-		cop: http.NewCrossOriginProtection(), langs: web.NewLanguages(o.Site),
+		cop: http.NewCrossOriginProtection(), known: map[string]bool{},
+		// A help language translates the form and its main answers; any
+		// other string shows in English rather than in Dutch.
+		strings: o.Strings.WithFallback(fallbackLang),
 	}
+	var all []string
+	for _, l := range o.Site.Languages {
+		all = append(all, l.Lang)
+		h.known[l.Lang] = true
+	}
+	h.langs = web.NewLanguagesFrom(all, o.Site.DefaultLanguage)
 	if h.logger == nil {
 		h.logger = slog.New(slog.DiscardHandler)
 	}
@@ -120,7 +132,7 @@ func New(o Options) http.Handler {
 // which Netlify's proxy sets; elsewhere that header could be forged and is
 // ignored.
 func NewFromEnv(getenv func(string) string, logger *slog.Logger) (http.Handler, error) {
-	cfg, cat, err := web.LoadSite()
+	cfg, cat, err := web.LoadSiteAllLanguages()
 	if err != nil {
 		return nil, err
 	}
@@ -189,19 +201,38 @@ func remoteIP(r *http.Request) string {
 	return r.RemoteAddr
 }
 
-// thanksPath is the localized thank-you page (content/<lang>/contact-thanks.md).
+// fallbackLang answers when the form's lang is unknown and Accept-Language
+// names no language of the site, and gives a help language the strings it
+// does not translate.
+const fallbackLang = "en"
+
+// thanksPath is the localized thank-you page: content/<lang>/contact-thanks.md
+// in nl, en and fr; in a help-only language (which has one page, its home)
+// the "sent" state of that page, /<lang>/#sent (layouts/help-short.html).
+// lang is always a language of config.toml, checked by readForm.
 func thanksPath(lang string) string {
 	switch lang {
 	case "en":
 		return "/en/contact/thank-you/"
 	case "fr":
 		return "/fr/contact/merci/"
-	default:
+	case "nl", "":
 		return "/nl/contact/bedankt/"
+	default:
+		return "/" + lang + "/#sent"
 	}
 }
 
-func contactPath(lang string) string { return "/" + lang + "/contact/" }
+// contactPath is the page with the form: the contact page in nl, en and fr,
+// the help page (the home) in a help-only language.
+func contactPath(lang string) string {
+	switch lang {
+	case "nl", "en", "fr":
+		return "/" + lang + "/contact/"
+	default:
+		return "/" + lang + "/"
+	}
+}
 
 // requestLang guesses the language before the form is read, from
 // Accept-Language; the form's own lang field wins once it is read.
@@ -251,8 +282,20 @@ func (h *handler) readForm(w http.ResponseWriter, r *http.Request) (f form, lang
 		return f, lang, false
 	}
 	f = parseForm(r.PostForm)
-	if h.site.IsSiteLanguage(f.Lang) {
+	switch {
+	case h.known[f.Lang]:
 		lang = f.Lang
+	case f.Lang != "":
+		// Not a language of config.toml (a typo, a forged post, a header
+		// injection attempt): it goes no further, not into the mail, not
+		// into the page. Answer in the browser's language, else in English.
+		h.logger.Info("contact: unknown form language ignored")
+		f.Lang = ""
+		if l, ok := h.langs.Match(r); ok {
+			lang = l
+		} else {
+			lang = fallbackLang
+		}
 	}
 	return f, lang, true
 }
@@ -394,9 +437,10 @@ func (h *handler) message(f form) mail.Message {
 		return s
 	}
 	topic := t("contact_topic_" + f.topic())
-	langLabel := f.Lang
+	// f.Lang is a language of config.toml or empty (readForm): never raw input.
+	langLabel := ""
 	for _, l := range h.site.Languages {
-		if l.Lang == f.Lang {
+		if l.Lang == f.Lang && h.known[f.Lang] {
 			langLabel = l.Label + " (" + l.Lang + ")"
 		}
 	}

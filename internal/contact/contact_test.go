@@ -57,7 +57,7 @@ type fixture struct {
 
 func loadSite(t testing.TB) (*siteconfig.Config, *i18n.Catalog) {
 	t.Helper()
-	cfg, cat, err := web.LoadSite()
+	cfg, cat, err := web.LoadSiteAllLanguages()
 	if err != nil {
 		t.Fatal(err)
 	}

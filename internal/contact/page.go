@@ -67,7 +67,7 @@ func (h *handler) formFields(lang string, f form, errs map[string]string) *formV
 	}
 	return &formView{Fields: []fieldView{
 		{Name: fieldTopic, Label: t("contact_topic"), Error: errs[fieldTopic], Options: topics},
-		{Name: fieldMessage, Label: t("contact_message"), Hint: t("contact_message_hint"), Error: errs[fieldMessage], Value: f.Message, Rows: 10, Max: MaxMessage, Required: true},
+		{Name: fieldMessage, Label: t("contact_message"), Hint: t("contact_message_prompt"), Error: errs[fieldMessage], Value: f.Message, Rows: 10, Max: MaxMessage, Required: true},
 		{Name: fieldName, Label: t("contact_name"), Hint: t("contact_name_hint"), Error: errs[fieldName], Value: f.Name, Type: "text", Max: MaxName},
 		{Name: fieldEmail, Label: t("contact_email"), Hint: t("contact_email_hint"), Error: errs[fieldEmail], Value: f.Email, Type: "email", Max: MaxEmail},
 		{Name: fieldPhone, Label: t("contact_phone"), Hint: t("contact_phone_hint"), Error: errs[fieldPhone], Value: f.Phone, Type: "tel", Max: MaxPhone},

@@ -87,6 +87,21 @@ func text(n *html.Node) string {
 	return strings.Join(strings.Fields(b.String()), " ")
 }
 
+// hasID reports whether page has an element with that id.
+func hasID(t *testing.T, page, id string) bool {
+	t.Helper()
+	doc, err := html.Parse(strings.NewReader(page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for n := range doc.Descendants() {
+		if v, ok := attr(n, "id"); ok && n.Type == html.ElementNode && v == id {
+			return true
+		}
+	}
+	return false
+}
+
 func attr(n *html.Node, k string) (string, bool) {
 	for _, a := range n.Attr {
 		if a.Key == k {
@@ -211,6 +226,36 @@ func TestShortcodeMatchesHandler(t *testing.T) {
 		}
 		if _, err := os.Stat(filepath.Join(dest, thanksPath(lang), "index.html")); err != nil {
 			t.Errorf("%s: no thank-you page at %s", lang, thanksPath(lang))
+		}
+	}
+	// A help-only language: its one page carries the same form, and the
+	// thank-you is that page's "sent" state, which must exist there.
+	for _, l := range cfg.Languages {
+		if !l.Params.HelpOnly {
+			continue
+		}
+		w := fx.post(url.Values{"lang": {l.Lang}}, nil)
+		if w.Code != http.StatusBadRequest {
+			t.Fatalf("%s: status %d", l.Lang, w.Code)
+		}
+		_, want := formControls(t, w.Body.String())
+		b, err := os.ReadFile(filepath.Join(dest, l.Lang, "index.html"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		method, got := formControls(t, string(b))
+		if method != "post" {
+			t.Errorf("%s: method %q", l.Lang, method)
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("/%s/: the shortcode's form differs from the handler's:\nsite    %+v\nhandler %+v", l.Lang, got, want)
+		}
+		page, frag, _ := strings.Cut(thanksPath(l.Lang), "#")
+		if page != contactPath(l.Lang) || frag == "" {
+			t.Errorf("%s: thank-you %s is not a state of the help page %s", l.Lang, thanksPath(l.Lang), contactPath(l.Lang))
+		}
+		if !hasID(t, string(b), frag) {
+			t.Errorf("/%s/ has no element id=%s for the thank-you", l.Lang, frag)
 		}
 	}
 	// The handler's pages link the site's stylesheet, and it knows their classes.

@@ -17,6 +17,8 @@ import (
 type Catalog struct {
 	bundle     *goi18n.Bundle
 	localizers map[string]*goi18n.Localizer
+	// fallback, when set, answers for a string a language lacks (see WithFallback).
+	fallback string
 }
 
 // Load parses the i18n/*.toml files in fsys once: those of langs, or every
@@ -55,13 +57,42 @@ func Load(fsys fs.FS, defaultLang string, langs ...string) (*Catalog, error) {
 
 // T returns the string id in lang, filled with data (keys as in the TOML
 // templates, e.g. {{ .Number }}). A missing string is an error, so tests
-// catch it before readers do.
+// catch it before readers do; a catalog made by WithFallback first tries its
+// fallback language.
 func (c *Catalog) T(lang, id string, data map[string]any) (string, error) {
+	s, err := c.t(lang, id, data)
+	if err != nil && c.fallback != "" && c.fallback != lang {
+		if _, ok := c.localizers[lang]; ok {
+			if fs, ferr := c.t(c.fallback, id, data); ferr == nil {
+				return fs, nil
+			}
+		}
+	}
+	return s, err
+}
+
+func (c *Catalog) t(lang, id string, data map[string]any) (string, error) {
 	l, ok := c.localizers[lang]
 	if !ok {
 		return "", fmt.Errorf("no strings for language %q", lang)
 	}
 	return l.Localize(&goi18n.LocalizeConfig{MessageID: id, TemplateData: data})
+}
+
+// Has reports whether lang's own file holds the string id (no fallback).
+func (c *Catalog) Has(lang, id string) bool {
+	_, err := c.t(lang, id, nil)
+	return err == nil
+}
+
+// WithFallback returns the same strings, where a string that a loaded
+// language lacks comes from fallback instead (a help language translates
+// only part of the keys: the rest is shown in English, never in the
+// default language by accident). A language without any file still fails.
+func (c *Catalog) WithFallback(fallback string) *Catalog {
+	cp := *c
+	cp.fallback = fallback
+	return &cp
 }
 
 // MustT is T for strings whose presence the tests guarantee; it falls back

@@ -45,3 +45,35 @@ func TestLoadOnlySomeLanguages(t *testing.T) {
 		t.Error("want an error for a language without a file")
 	}
 }
+
+func TestWithFallback(t *testing.T) {
+	c, err := i18n.Load(site.Files, "nl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A key a help language does not translate: strict says so, the fallback
+	// catalog answers in English, not in the default Dutch.
+	const id = "donate_button"
+	if c.Has("ro", id) {
+		t.Skipf("ro translates %s now; pick another key", id)
+	}
+	if _, err := c.T("ro", id, nil); err == nil {
+		t.Error("strict catalog: want an error for a key ro lacks")
+	}
+	en, _ := c.T("en", id, nil)
+	f := c.WithFallback("en")
+	if got, err := f.T("ro", id, nil); err != nil || got != en {
+		t.Errorf("fallback: %q %v, want the English %q", got, err, en)
+	}
+	// Its own strings still win, and an unknown language is still an error.
+	own, _ := c.T("ro", "quick_exit", nil)
+	if got, _ := f.T("ro", "quick_exit", nil); got != own {
+		t.Errorf("ro quick_exit = %q, want its own %q", got, own)
+	}
+	if _, err := f.T("xx", "quick_exit", nil); err == nil {
+		t.Error("unknown language: want an error")
+	}
+	if _, err := f.T("ro", "no_such_key", nil); err == nil {
+		t.Error("a key no language has: want an error")
+	}
+}

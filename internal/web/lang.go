@@ -18,7 +18,13 @@ type Languages struct {
 
 // NewLanguages matches against cfg's site languages; no match gives the default.
 func NewLanguages(cfg *siteconfig.Config) *Languages {
-	l := &Languages{langs: cfg.SiteLanguages(), fallback: cfg.DefaultLanguage}
+	return NewLanguagesFrom(cfg.SiteLanguages(), cfg.DefaultLanguage)
+}
+
+// NewLanguagesFrom matches against langs (language codes as in config.toml);
+// no match gives fallback.
+func NewLanguagesFrom(langs []string, fallback string) *Languages {
+	l := &Languages{langs: langs, fallback: fallback}
 	tags := make([]language.Tag, len(l.langs))
 	for i, s := range l.langs {
 		tags[i] = language.Make(s)
@@ -29,13 +35,21 @@ func NewLanguages(cfg *siteconfig.Config) *Languages {
 
 // FromRequest is the site language that best fits Accept-Language.
 func (l *Languages) FromRequest(r *http.Request) string {
+	if lang, ok := l.Match(r); ok {
+		return lang
+	}
+	return l.fallback
+}
+
+// Match is the language that best fits Accept-Language, if any does.
+func (l *Languages) Match(r *http.Request) (string, bool) {
 	tags, _, _ := language.ParseAcceptLanguage(r.Header.Get("Accept-Language"))
 	if len(tags) == 0 {
-		return l.fallback
+		return "", false
 	}
 	_, i, conf := l.matcher.Match(tags...)
 	if conf == language.No {
-		return l.fallback
+		return "", false
 	}
-	return l.langs[i]
+	return l.langs[i], true
 }

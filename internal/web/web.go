@@ -23,6 +23,21 @@ func LoadSite() (*siteconfig.Config, *i18n.Catalog, error) {
 	return cfg, cat, err
 }
 
+// LoadSiteAllLanguages is LoadSite with the strings of every language in
+// config.toml, the help-only ones too: the contact form is on their pages.
+func LoadSiteAllLanguages() (*siteconfig.Config, *i18n.Catalog, error) {
+	cfg, err := siteconfig.Load(site.Files)
+	if err != nil {
+		return nil, nil, err
+	}
+	langs := make([]string, len(cfg.Languages))
+	for i, l := range cfg.Languages {
+		langs[i] = l.Lang
+	}
+	cat, err := i18n.Load(site.Files, cfg.DefaultLanguage, langs...)
+	return cfg, cat, err
+}
+
 // WantsJSON reports a script asking for JSON instead of a page.
 func WantsJSON(r *http.Request) bool {
 	return strings.Contains(r.Header.Get("Accept"), "application/json")

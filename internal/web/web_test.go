@@ -61,3 +61,42 @@ func TestWriteJSON(t *testing.T) {
 		t.Errorf("%d %q %v", w.Code, w.Body, w.Header())
 	}
 }
+
+func TestLanguagesFromIncludesHelpLanguages(t *testing.T) {
+	t.Parallel()
+	cfg, cat, err := LoadSiteAllLanguages()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var all []string
+	for _, l := range cfg.Languages {
+		all = append(all, l.Lang)
+		if _, err := cat.T(l.Lang, "quick_exit", nil); err != nil {
+			t.Errorf("%s: %v", l.Lang, err)
+		}
+	}
+	l := NewLanguagesFrom(all, "en")
+	for accept, want := range map[string]string{
+		"ro-RO,ro;q=0.9": "ro", "ar-MA": "ar", "zh-CN": "zh", "fr": "fr", "ja": "en", "": "en",
+	} {
+		r := httptest.NewRequest(http.MethodGet, "/", nil)
+		r.Header.Set("Accept-Language", accept)
+		if got := l.FromRequest(r); got != want {
+			t.Errorf("%q: %q, want %q", accept, got, want)
+		}
+	}
+}
+
+func TestNewPageDirection(t *testing.T) {
+	t.Parallel()
+	cfg, cat, err := LoadSiteAllLanguages()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for lang, want := range map[string][2]string{"ar": {"ar", "rtl"}, "ro": {"ro", "ltr"}, "nl": {"nl-BE", "ltr"}} {
+		p := NewPage(cfg, cat, lang, "x")
+		if p.Locale != want[0] || p.Dir != want[1] {
+			t.Errorf("%s: locale %q dir %q, want %q", lang, p.Locale, p.Dir, want)
+		}
+	}
+}
