@@ -90,12 +90,15 @@ func TestHelpPages(t *testing.T) {
 					t.Errorf("the page does not give %q", fact)
 				}
 			}
-			for _, href := range []string{"tel:" + org.PhoneLink, "mailto:" + org.Email} {
-				a := find(main, has("href", href))
-				if len(a) == 0 {
+			for href, shown := range map[string]string{"tel:" + org.PhoneLink: org.Phone, "mailto:" + org.Email: org.Email} {
+				links := find(main, has("href", href))
+				if len(links) == 0 {
 					t.Errorf("no link to %s", href)
-				} else if attrOf(a[0], "dir") != "ltr" {
-					t.Errorf(`the link to %s needs dir="ltr", or right-to-left pages reorder it`, href)
+				}
+				for _, a := range links {
+					if !ltrText(a, shown) {
+						t.Errorf(`the link to %s needs %q marked dir="ltr" (on the link or a span around it), or right-to-left pages reorder it`, href, shown)
+					}
 				}
 			}
 

@@ -238,3 +238,17 @@ func textOf(n *html.Node) string {
 func isRedirect(doc *html.Node) bool {
 	return len(find(doc, has("http-equiv", "refresh"))) > 0
 }
+
+// ltrText reports whether the text shown (a phone number, an address) sits in
+// n or below it inside an element marked dir="ltr".
+func ltrText(n *html.Node, shown string) bool {
+	if attrOf(n, "dir") == "ltr" && strings.Contains(textOf(n), shown) {
+		return true
+	}
+	for _, d := range find(n, has("dir", "ltr")) {
+		if strings.Contains(textOf(d), shown) {
+			return true
+		}
+	}
+	return false
+}
