@@ -102,3 +102,24 @@ func check(m Message) (parsed, error) {
 	p.body = m.Body
 	return p, nil
 }
+
+// Recipients reads a list of staff addresses such as CONTACT_TO: one
+// address or several separated by commas ("a@x.test, Staff <b@x.test>"),
+// by RFC 5322's address-list rules, so a quoted name may hold a comma. It
+// returns the bare addresses. The one parser for CONTACT_TO everywhere; the
+// error names no address.
+func Recipients(raw string) ([]string, error) {
+	raw = strings.TrimSpace(raw)
+	if raw == "" {
+		return nil, fmt.Errorf("%w: no address", ErrInvalidMessage)
+	}
+	list, err := mail.ParseAddressList(raw)
+	if err != nil {
+		return nil, fmt.Errorf("%w: not a comma-separated list of e-mail addresses", ErrInvalidMessage)
+	}
+	out := make([]string, 0, len(list))
+	for _, a := range list {
+		out = append(out, a.Address)
+	}
+	return out, nil
+}

@@ -256,3 +256,25 @@ func TestSMTPSDialsTLS(t *testing.T) {
 		t.Errorf("smtps to a plain server: %v, %d messages", err, len(srv.Messages()))
 	}
 }
+
+func TestRecipients(t *testing.T) {
+	t.Parallel()
+	for raw, want := range map[string]string{
+		"admin@payoke.be":                      "admin@payoke.be",
+		" a@x.test, b@x.test ":                 "a@x.test|b@x.test",
+		`"Staff, Antwerp" <a@x.test>,b@x.test`: "a@x.test|b@x.test",
+		"a@x.test,,b@x.test,":                  "a@x.test|b@x.test", // stray commas are forgiven
+	} {
+		got, err := mail.Recipients(raw)
+		if err != nil || strings.Join(got, "|") != want {
+			t.Errorf("Recipients(%q) = %q, %v; want %q", raw, got, err, want)
+		}
+	}
+	for _, raw := range []string{"", "staff at payoke", "a@x.test; b@x.test", ","} {
+		if got, err := mail.Recipients(raw); err == nil {
+			t.Errorf("Recipients(%q) = %q, want an error", raw, got)
+		} else if raw != "" && strings.Contains(err.Error(), raw) {
+			t.Errorf("error %q repeats the value", err)
+		}
+	}
+}

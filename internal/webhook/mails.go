@@ -53,7 +53,7 @@ func (h *handler) staffMail(g gift, subjectID, dashboardPath string) outgoing {
 		"Link":      link + dashboardPath,
 	}
 	return outgoing{Part: "staff", Msg: mail.Message{
-		To:      []string{h.StaffTo},
+		To:      h.StaffTo,
 		Subject: h.t(lang, subjectID, g, data),
 		Body:    h.t(lang, "donate_staff_body", g, data) + "\n",
 	}}

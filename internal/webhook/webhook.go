@@ -49,8 +49,9 @@ type Options struct {
 	Mail   mail.Sender
 	// Secret is the endpoint's signing secret (whsec_…); empty: answer 503.
 	Secret string
-	// StaffTo receives staff notices (CONTACT_TO).
-	StaffTo string
+	// StaffTo receives staff notices (CONTACT_TO, read by mail.Recipients);
+	// empty: the organisation's e-mail in config.toml.
+	StaffTo []string
 	// SiteURL starts the links in e-mails (SITE_URL).
 	SiteURL string
 	Logger  *slog.Logger
@@ -81,7 +82,13 @@ func NewFromEnv(getenv func(string) string, logger *slog.Logger) (http.Handler, 
 		return nil, err
 	}
 	o := Options{Site: cfg, Strings: cat, Mail: sender, Secret: strings.TrimSpace(getenv("STRIPE_WEBHOOK_SECRET")),
-		StaffTo: strings.TrimSpace(getenv("CONTACT_TO")), SiteURL: getenv("SITE_URL"), Logger: logger}
+		SiteURL: getenv("SITE_URL"), Logger: logger}
+	if raw := getenv("CONTACT_TO"); strings.TrimSpace(raw) != "" {
+		// The same reading as the contact form's: one address or a comma-separated list.
+		if o.StaffTo, err = mail.Recipients(raw); err != nil {
+			return nil, fmt.Errorf("webhook: CONTACT_TO: %w", err)
+		}
+	}
 	if key := strings.TrimSpace(getenv("STRIPE_SECRET_KEY")); key != "" {
 		if o.Stripe, err = donate.NewStripeClient(key, getenv("STRIPE_API_URL")); err != nil {
 			return nil, err
@@ -102,8 +109,8 @@ func New(o Options) (http.Handler, error) {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	if o.StaffTo == "" {
-		o.StaffTo = o.Site.Params.Organisation.Email
+	if len(o.StaffTo) == 0 {
+		o.StaffTo = []string{o.Site.Params.Organisation.Email}
 	}
 	base, _, err := web.SiteURL(o.SiteURL, o.Site.BaseURL)
 	if err != nil {

@@ -68,7 +68,7 @@ func setupMail(t *testing.T, portal, smtpURL string) fixture {
 	}
 	logs := &bytes.Buffer{}
 	h, err := pwebhook.New(pwebhook.Options{Site: cfg, Strings: cat, Stripe: api, Mail: sender, Secret: secret,
-		StaffTo: "staff@payoke.be", SiteURL: "https://example.org", Logger: slog.New(slog.NewTextHandler(logs, nil))})
+		StaffTo: []string{"staff@payoke.be"}, SiteURL: "https://example.org", Logger: slog.New(slog.NewTextHandler(logs, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -383,5 +383,48 @@ func TestNotConfiguredAnswers503(t *testing.T) {
 	h.ServeHTTP(w, httptest.NewRequest(http.MethodPost, "/api/stripe-webhook", strings.NewReader("{}")))
 	if w.Code != http.StatusServiceUnavailable {
 		t.Errorf("status %d", w.Code)
+	}
+}
+
+// fromEnv builds the handler the way the deployed function does, from the
+// environment, with Stripe at stripeURL and mail to srv.
+func fromEnv(t *testing.T, stripeURL string, srv *mailtest.Server, extra map[string]string) http.Handler {
+	t.Helper()
+	env := map[string]string{
+		"STRIPE_SECRET_KEY": "sk_test_123", "STRIPE_WEBHOOK_SECRET": secret, "STRIPE_API_URL": stripeURL,
+		"SMTP_URL": srv.URL(), "MAIL_FROM": "Payoke <website@payoke.be>", "SITE_URL": "https://example.org",
+	}
+	for k, v := range extra {
+		env[k] = v
+	}
+	h, err := pwebhook.NewFromEnv(func(k string) string { return env[k] }, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+// CONTACT_TO may be a comma-separated list (README): the staff notice goes
+// to every address on it, as the contact form's messages do.
+func TestStaffNoticeGoesToEveryContactTo(t *testing.T) {
+	t.Parallel()
+	f := setup(t, "")
+	f.h = fromEnv(t, f.px.URL, f.smtp, map[string]string{"CONTACT_TO": "a@x.test, Staff B <b@x.test>"})
+	payload := event("evt_list", "checkout.session.completed", session("cs_list", "payment", "paid", "en", "once", 2500))
+	if w := f.deliver(t, payload, webhook.UnsignedPayload{}); w.Code != http.StatusOK {
+		t.Fatalf("status %d %s", w.Code, w.Body)
+	}
+	m := f.mails(t, 2)
+	if m[0].To != "donor@example.org" {
+		t.Errorf("donor mail to %q", m[0].To)
+	}
+	if m[1].To != "a@x.test,b@x.test" {
+		t.Errorf("staff notice to %q, want a@x.test and b@x.test", m[1].To)
+	}
+	// A CONTACT_TO that is no address list stops the function at start.
+	if _, err := pwebhook.NewFromEnv(func(k string) string {
+		return map[string]string{"CONTACT_TO": "staff at payoke", "OUTBOX_DIR": t.TempDir()}[k]
+	}, nil); err == nil || !strings.Contains(err.Error(), "CONTACT_TO") {
+		t.Errorf("bad CONTACT_TO: err %v", err)
 	}
 }
