@@ -17,6 +17,7 @@ import (
 	"log/slog"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -165,6 +166,15 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, reason, http.StatusBadRequest)
 		return
 	}
+	// stripe-go refuses signatures older than the tolerance, not newer ones:
+	// a timestamp far ahead would keep a captured delivery replayable for
+	// as long. Stripe signs as it sends, so more than MaxClockSkew ahead is
+	// refused too.
+	if ts, ok := signedAt(r.Header.Get("Stripe-Signature")); !ok || time.Until(ts) > MaxClockSkew {
+		h.Logger.Warn("webhook: event refused", "reason", "signature from the future")
+		http.Error(w, "signature from the future", http.StatusBadRequest)
+		return
+	}
 	ctx, cancel := context.WithTimeout(r.Context(), requestTimeout)
 	defer cancel()
 	if err := h.handle(ctx, ev); err != nil {
@@ -176,6 +186,28 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	io.WriteString(w, "ok\n")
+}
+
+// MaxClockSkew is how far ahead of this clock a signature's timestamp may be.
+const MaxClockSkew = 5 * time.Minute
+
+// signedAt reads the t= of a Stripe-Signature header that stripe-go has
+// accepted, as stripe-go does (the last t= counts).
+func signedAt(header string) (time.Time, bool) {
+	var ts time.Time
+	ok := false
+	for pair := range strings.SplitSeq(header, ",") {
+		k, v, _ := strings.Cut(pair, "=")
+		if k != "t" {
+			continue
+		}
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return time.Time{}, false
+		}
+		ts, ok = time.Unix(n, 0), true
+	}
+	return ts, ok
 }
 
 // handle acts on the events the endpoint subscribes to; others get 200.

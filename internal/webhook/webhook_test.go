@@ -299,6 +299,9 @@ func TestRefusedDeliveries(t *testing.T) {
 		{"wrong secret", good, webhook.UnsignedPayload{Secret: "whsec_other"}, "bad signature"},
 		{"stale timestamp", good, webhook.UnsignedPayload{Timestamp: time.Now().Add(-10 * time.Minute)}, "stale signature"},
 		{"other API version", newer, webhook.UnsignedPayload{}, "api_version=2023-10-16"},
+		{"timestamp an hour ahead", good, webhook.UnsignedPayload{Timestamp: time.Now().Add(time.Hour)}, "signature from the future"},
+		{"timestamp ten years ahead", good, webhook.UnsignedPayload{Timestamp: time.Now().AddDate(10, 0, 0)}, "signature from the future"},
+		{"timestamp six minutes ahead", good, webhook.UnsignedPayload{Timestamp: time.Now().Add(6 * time.Minute)}, "signature from the future"},
 	} {
 		if w := f.deliver(t, c.payload, c.sign); w.Code != http.StatusBadRequest || !strings.Contains(w.Body.String(), c.want) {
 			t.Errorf("%s: %d %q, want 400 %q", c.name, w.Code, w.Body, c.want)
@@ -326,6 +329,17 @@ func TestRefusedDeliveries(t *testing.T) {
 	if n := len(f.px.Requests()); n != 0 {
 		t.Errorf("%d Stripe calls before a valid signature", n)
 	}
+}
+
+// Stripe's clock a little ahead of ours (four minutes) is no reason to refuse.
+func TestSlightlyFutureTimestampAccepted(t *testing.T) {
+	t.Parallel()
+	f := setup(t, "")
+	payload := event("evt_ahead", "checkout.session.completed", session("cs_ahead", "payment", "paid", "en", "once", 2500))
+	if w := f.deliver(t, payload, webhook.UnsignedPayload{Timestamp: time.Now().Add(4 * time.Minute)}); w.Code != http.StatusOK {
+		t.Fatalf("status %d %s", w.Code, w.Body)
+	}
+	f.mails(t, 2)
 }
 
 // When the mail server refuses, the event fails (Stripe retries) and
