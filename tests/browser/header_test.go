@@ -35,7 +35,7 @@ type headerState struct {
 // first heading of main, the first column of the footer.
 type edge struct {
 	Name string
-	At   float64 // NaN-free: -1 when the part is missing
+	At   float64 // px from the viewport's left; -1 when the part is missing
 }
 
 const headerJS = `(() => {` + visibleJS + `
