@@ -8,3 +8,9 @@ import "os/exec"
 
 // DieWithParent does nothing outside Linux, which alone has a parent-death signal.
 func DieWithParent(*exec.Cmd) {}
+
+// Start is cmd.Start outside Linux.
+func Start(cmd *exec.Cmd) error { return cmd.Start() }
+
+// Run is cmd.Run outside Linux.
+func Run(cmd *exec.Cmd) error { return cmd.Run() }

@@ -110,7 +110,15 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	defer cancel()
 	var wg sync.WaitGroup
 	watchErr := make(chan error, 1)
-	wg.Go(func() { watchErr <- watch(ctx, bin, root, *source, dest, baseURL, stdout) })
+	watching := make(chan struct{})
+	wg.Go(func() { watchErr <- watch(ctx, bin, root, *source, dest, baseURL, stdout, watching) })
+	select { // Hugo's watcher rebuilds everything once at its start: serve after that
+	case <-watching:
+	case err := <-watchErr:
+		return err
+	case <-ctx.Done():
+		return <-watchErr
+	}
 
 	srv := &http.Server{
 		Handler:           NewHandler(dest, routes, hdrs, api, logger),

@@ -38,7 +38,7 @@ func startProcess(t *testing.T, cmd *exec.Cmd, pattern *regexp.Regexp, wait time
 	cmd.Stderr = pw
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
 	cmd.WaitDelay = 10 * time.Second
-	if err := cmd.Start(); err != nil {
+	if err := childproc.Start(cmd); err != nil {
 		t.Fatalf("%s: %v", cmd.Path, err)
 	}
 	exited := make(chan struct{})

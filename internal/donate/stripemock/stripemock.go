@@ -58,7 +58,7 @@ func Start() (*Process, error) {
 		return nil, err
 	}
 	cmd.Stderr = cmd.Stdout
-	if err := cmd.Start(); err != nil {
+	if err := childproc.Start(cmd); err != nil {
 		return nil, err
 	}
 	addr := make(chan string, 1)
