@@ -16,7 +16,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -40,6 +39,10 @@ const MaxBody = 256 << 10
 // platform's 10 s, with room to answer 500; Stripe retries whatever fails.
 // Each mail gives up after 5 s (internal/mail), however stuck the server.
 const requestTimeout = 8 * time.Second
+
+// releaseTimeout bounds freeing a claim after a failed mail, past requestTimeout
+// if need be (a stuck mail server may have used it up): 8 s + 1.5 s < 10 s.
+const releaseTimeout = 1500 * time.Millisecond
 
 // Options are the handler's dependencies.
 type Options struct {
@@ -180,6 +183,13 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err := h.handle(ctx, ev); err != nil {
 		// 500: Stripe delivers the event again later; the markers keep
 		// whatever did go out from going out twice.
+		if errors.Is(err, errBusy) {
+			// Another delivery of this event is at work: Stripe retries later,
+			// and by then the mails are marked sent.
+			h.Logger.Info("webhook: event left to another delivery", "event", ev.ID, "type", ev.Type)
+			http.Error(w, "another delivery of this event is being handled, please retry", http.StatusServiceUnavailable)
+			return
+		}
 		h.Logger.Error("webhook: event failed", "event", ev.ID, "type", ev.Type, "error", err.Error())
 		http.Error(w, "event not handled, please retry", http.StatusInternalServerError)
 		return
@@ -332,18 +342,19 @@ type outgoing struct {
 	NeedsCustomerEmail bool
 }
 
-// deliver sends the mails the marker does not list yet, and adds each one
-// to the marker as soon as it is out. A mail that fails returns an error
-// (500, Stripe retries); a marker that cannot be written is logged, and the
-// event still counts as handled, since a retry would send the mail again.
+// deliver sends, in order, each mail not yet marked sent, claiming it
+// first (marks.go). A mail that fails returns an error (500, Stripe
+// retries) and frees its claim; a mail another delivery holds returns
+// errBusy (503, Stripe retries) unless it is sent meanwhile. A sent mark
+// that cannot be written is logged, and the mail counts as sent.
 func (h *handler) deliver(ctx context.Context, log *slog.Logger, ev stripe.Event, m marker, mails []outgoing) error {
 	obj, err := h.marks.get(ctx, m)
 	if err != nil {
 		return err
 	}
-	done := sent(obj.Metadata, m)
 	for _, o := range mails {
-		if slices.Contains(done, o.Part) {
+		st := state(obj.Metadata, m, o.Part)
+		if st.Sent {
 			log.Info("webhook: mail already sent, not again", "part", o.Part)
 			continue
 		}
@@ -358,13 +369,44 @@ func (h *handler) deliver(ctx context.Context, log *slog.Logger, ev stripe.Event
 			log.Info("webhook: no address, mail skipped", "part", o.Part)
 			continue
 		}
-		if err := h.Mail.Send(ctx, o.Msg); err != nil {
+		if st.Claimed {
+			if time.Since(st.At) < claimStale {
+				log.Info("webhook: another delivery is sending this mail", "part", o.Part)
+				return errBusy
+			}
+			log.Warn("webhook: a claim without a sent mark, left by a delivery long gone; trying again", "part", o.Part)
+			if err := h.marks.release(ctx, m, o.Part, st.Gen); err != nil {
+				return err
+			}
+			st.Gen++
+		}
+		won, err := h.marks.claim(ctx, m, o.Part, st.Gen, time.Now())
+		if err != nil {
 			return err
 		}
-		done = append(done, o.Part)
+		if !won {
+			if obj, err = h.marks.get(ctx, m); err != nil {
+				return err
+			}
+			if state(obj.Metadata, m, o.Part).Sent {
+				log.Info("webhook: mail sent by another delivery", "part", o.Part)
+				continue
+			}
+			log.Info("webhook: another delivery claimed this mail", "part", o.Part)
+			return errBusy
+		}
+		if err := h.Mail.Send(ctx, o.Msg); err != nil {
+			// ctx may be spent by a stuck mail server; the release gets its own time.
+			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), releaseTimeout)
+			if rerr := h.marks.release(rctx, m, o.Part, st.Gen); rerr != nil {
+				log.Error("webhook: mail failed and its claim not freed; a retry waits until it is stale", "part", o.Part, "error", rerr.Error())
+			}
+			cancel()
+			return err
+		}
 		log.Info("webhook: mail sent", "part", o.Part)
-		if err := h.marks.set(ctx, m, done, ev.ID); err != nil {
-			log.Error("webhook: mail sent but not marked; a retry of this event would send it again", "part", o.Part, "error", err.Error())
+		if err := h.marks.sent(ctx, m, o.Part, st.Gen); err != nil {
+			log.Error("webhook: mail sent but not marked; a delivery after the claim is stale would send it again", "part", o.Part, "error", err.Error())
 		}
 	}
 	return nil

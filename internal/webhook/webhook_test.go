@@ -172,14 +172,26 @@ func TestOneOffGiftThanksDonorAndStaffOnce(t *testing.T) {
 		t.Fatalf("second delivery: status %d", w.Code)
 	}
 	f.mails(t, 2)
+	// Each mail is claimed, then marked sent, on the PaymentIntent (marks.go);
+	// the second delivery writes nothing.
 	var marks []string
 	for _, r := range f.px.Requests() {
 		if r.Method == http.MethodPost && r.Path == "/v1/payment_intents/pi_cs_1" {
-			marks = append(marks, r.Form.Get("metadata[payoke_mail_thanks]"))
+			for k, v := range r.Form {
+				if fields := strings.Split(v[0], ":"); len(fields) == 4 { // scope:gen:time:nonce
+					v[0] = strings.Join(fields[:2], ":") + ":claimed"
+				}
+				marks = append(marks, k+"="+v[0]+" key "+r.Header.Get("Idempotency-Key"))
+			}
 		}
 	}
-	if strings.Join(marks, " ") != "cs_1:donor cs_1:donor,staff" {
-		t.Errorf("markers written: %q", marks)
+	if want := []string{
+		"metadata[payoke_mail_thanks_donor]=cs_1:0:claimed key payoke-claim-pi_cs_1-payoke_mail_thanks_donor-cs_1-g0",
+		"metadata[payoke_mail_thanks_donor]=cs_1:sent key payoke-sent-pi_cs_1-payoke_mail_thanks_donor-cs_1-g0",
+		"metadata[payoke_mail_thanks_staff]=cs_1:0:claimed key payoke-claim-pi_cs_1-payoke_mail_thanks_staff-cs_1-g0",
+		"metadata[payoke_mail_thanks_staff]=cs_1:sent key payoke-sent-pi_cs_1-payoke_mail_thanks_staff-cs_1-g0",
+	}; strings.Join(marks, "\n") != strings.Join(want, "\n") {
+		t.Errorf("markers written:\n%s\nwant:\n%s", strings.Join(marks, "\n"), strings.Join(want, "\n"))
 	}
 }
 
@@ -357,6 +369,17 @@ func TestMailFailureIsRetried(t *testing.T) {
 		t.Fatalf("retry: status %d", w.Code)
 	}
 	f.mails(t, 2)
+	// The failed attempt freed its claim for the next generation, which the retry used.
+	var keys []string
+	for _, r := range f.px.Requests() {
+		if r.Method == http.MethodPost {
+			keys = append(keys, r.Header.Get("Idempotency-Key"))
+		}
+	}
+	if want := "payoke-claim-pi_cs_m-payoke_mail_thanks_donor-cs_m-g0 payoke-release-pi_cs_m-payoke_mail_thanks_donor-cs_m-g0 " +
+		"payoke-claim-pi_cs_m-payoke_mail_thanks_donor-cs_m-g1 payoke-sent-pi_cs_m-payoke_mail_thanks_donor-cs_m-g1"; !strings.HasPrefix(strings.Join(keys, " "), want) {
+		t.Errorf("writes %q, want them to start %q", keys, want)
+	}
 }
 
 // A mail server that accepts and never answers: 500 (Stripe retries) well

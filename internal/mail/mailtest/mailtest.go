@@ -38,6 +38,8 @@ type Server struct {
 	mu       sync.Mutex
 	received []Received
 	fail     error
+	failNext error // FailAfter: refuse one message once failIn more are accepted
+	failIn   int
 	refused  []string // recipients refused at RCPT TO
 	srv      *smtp.Server
 	ln       net.Listener
@@ -75,6 +77,15 @@ func (s *Server) FailWith(err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.fail = err
+}
+
+// FailAfter makes the server accept n more messages, then refuse the next
+// one with err (a 451, as a busy server does), then accept again: a mail
+// server that fails between two mails of one delivery.
+func (s *Server) FailAfter(n int, err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.failNext, s.failIn = err, n
 }
 
 // RefuseRecipient makes the server refuse addr at RCPT TO with a permanent
@@ -162,6 +173,14 @@ func (se *session) Data(r io.Reader) error {
 	defer se.s.mu.Unlock()
 	if se.s.fail != nil {
 		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: se.s.fail.Error()}
+	}
+	if se.s.failNext != nil {
+		if se.s.failIn == 0 {
+			err := se.s.failNext
+			se.s.failNext = nil
+			return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: err.Error()}
+		}
+		se.s.failIn--
 	}
 	msg, err := mail.ReadMessage(bytes.NewReader(b))
 	if err != nil {
