@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
@@ -120,11 +121,7 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return <-watchErr
 	}
 
-	srv := &http.Server{
-		Handler:           NewHandler(dest, routes, hdrs, api, logger),
-		ReadHeaderTimeout: 10 * time.Second,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
-	}
+	srv := newServer(dest, routes, hdrs, api, logger)
 	serveErr := make(chan error, 1)
 	wg.Go(func() { serveErr <- srv.Serve(ln) })
 	fmt.Fprintf(stdout, "Payoke runs at %s (edits show on reload; Ctrl-C stops it)\n", baseURL)
@@ -146,6 +143,62 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	wg.Wait()
 	fmt.Fprintln(stdout, "Stopped.")
 	return runErr
+}
+
+// The local server's limits, so slow or idle clients cannot hold its
+// connections. A request must arrive within ReadTimeout (its headers within
+// ReadHeaderTimeout): the forms and the webhook's 256 KB are read in
+// milliseconds. WriteTimeout runs from the end of the headers through the
+// handler, so it outlasts the functions' 10 s budget (the webhook's 8 s +
+// 1.5 s) with room; pages are served from disk, and Hugo's rebuilds do not
+// hold requests (they are separate, later requests). A kept-alive
+// connection left idle is closed after IdleTimeout.
+const (
+	readHeaderTimeout = 5 * time.Second
+	readTimeout       = 15 * time.Second
+	writeTimeout      = 30 * time.Second
+	idleTimeout       = 15 * time.Second
+)
+
+// newServer is the local server: the site in dest and the functions.
+func newServer(dest string, routes []Route, hdrs *headers.Set, api map[string]http.Handler, logger *slog.Logger) *http.Server {
+	return &http.Server{
+		Handler:           pagesReadOnly(NewHandler(dest, routes, hdrs, api, logger), routes, hdrs),
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       idleTimeout,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+}
+
+// pagesReadOnly answers 405 (Allow: GET, HEAD, with the path's headers) to
+// any other method on the site's pages, files, redirects and 404s: they
+// are static, as on the CDN. Requests that netlify.toml routes to a
+// function (/api/*) pass through and the function decides.
+func pagesReadOnly(site http.Handler, routes []Route, hdrs *headers.Set) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet || r.Method == http.MethodHead || toFunction(routes, r) {
+			site.ServeHTTP(w, r)
+			return
+		}
+		for name, values := range hdrs.For(r.URL.Path) {
+			w.Header()[name] = values
+		}
+		w.Header().Set("Allow", "GET, HEAD")
+		http.Error(w, "method not allowed: this address is a page of the site", http.StatusMethodNotAllowed)
+	})
+}
+
+// toFunction reports whether a route of netlify.toml leads r to a function.
+func toFunction(routes []Route, r *http.Request) bool {
+	for _, route := range routes {
+		if _, ok := route.match(r.URL.Path); ok && route.Status == http.StatusOK &&
+			strings.HasPrefix(route.To, functionsPrefix) && route.accepts(r) {
+			return true
+		}
+	}
+	return false
 }
 
 // localEnv is getenv with local defaults: SITE_URL is this server.
