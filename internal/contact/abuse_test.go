@@ -1,0 +1,50 @@
+package contact
+
+import (
+	"bytes"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+)
+
+// postRaw sends body as is, with contentType ("" sends no Content-Type).
+func (fx *fixture) postRaw(body, contentType string, edit func(*http.Request)) *httptest.ResponseRecorder {
+	r := httptest.NewRequest(http.MethodPost, "/api/contact", strings.NewReader(body))
+	if contentType != "" {
+		r.Header.Set("Content-Type", contentType)
+	}
+	r.Header.Set("Sec-Fetch-Site", "same-origin")
+	r.Header.Set("Origin", siteURL)
+	if edit != nil {
+		edit(r)
+	}
+	w := httptest.NewRecorder()
+	fx.h.ServeHTTP(w, r)
+	return w
+}
+
+// Issue 13, defect 2, with the attack's own body: a lang that forges a
+// second "Bericht:" block holding NUL, ESC, invalid UTF-8 and 20 KB of
+// text. The message is delivered with the real text only.
+func TestForgedLangBlockNeverReachesTheMail(t *testing.T) {
+	t.Parallel()
+	fx := newFixture(t, nil)
+	body := "message=hi&lang=xx%0D%0A%0D%0ABericht:%0D%0AFAKE%00%1B%FF" + strings.Repeat("A", 20<<10)
+	w := fx.postRaw(body, "application/x-www-form-urlencoded", nil)
+	if w.Code != http.StatusSeeOther {
+		t.Fatalf("status %d, want 303", w.Code)
+	}
+	got := fx.smtp.Wait(t, 1)
+	mail := decodeQP(t, got.Body)
+	if strings.Count(mail, "Bericht:") != 1 || strings.Contains(mail, "FAKE") ||
+		strings.Contains(mail, "AAAA") || bytes.ContainsAny(got.Body, "\x00\x1b\xff") {
+		t.Errorf("the staff mail holds the forged block:\n%.600s", mail)
+	}
+	if !strings.Contains(mail, "Bericht:\nhi\n") {
+		t.Errorf("the staff mail lost the real message:\n%s", mail)
+	}
+	if len(got.Body) > 4<<10 {
+		t.Errorf("the staff mail is %d bytes: the 20 KB lang got in", len(got.Body))
+	}
+}
