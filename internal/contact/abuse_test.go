@@ -1,6 +1,11 @@
 package contact
 
 import (
+	"slices"
+
+	"github.com/payoke/site/internal/mail"
+	"github.com/payoke/site/internal/mail/mailtest"
+
 	"bytes"
 	"net/http"
 	"net/http/httptest"
@@ -46,5 +51,30 @@ func TestForgedLangBlockNeverReachesTheMail(t *testing.T) {
 	}
 	if len(got.Body) > 4<<10 {
 		t.Errorf("the staff mail is %d bytes: the 20 KB lang got in", len(got.Body))
+	}
+}
+
+// CONTACT_TO is read by mail.Recipients, the one parser the webhook uses too:
+// a display name holding a comma is one address, not two broken ones.
+func TestContactToIsReadByTheSharedParser(t *testing.T) {
+	t.Parallel()
+	const list = `"Payoke, staff" <staff@payoke.be>, other@payoke.be`
+	want, err := mail.Recipients(list)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := mailtest.New(t)
+	h, err := NewFromEnv(func(k string) string {
+		return map[string]string{"SMTP_URL": srv.URL(), "MAIL_FROM": from, "SITE_URL": siteURL, "CONTACT_TO": list}[k]
+	}, nil)
+	if err != nil {
+		t.Fatalf("CONTACT_TO %s: %v", list, err)
+	}
+	fx := &fixture{h: h}
+	if w := fx.post(valid("en"), nil); w.Code != http.StatusSeeOther {
+		t.Fatalf("status %d", w.Code)
+	}
+	if got := srv.Wait(t, 1).To; !slices.Equal(got, want) {
+		t.Errorf("sent to %q, want %q (as mail.Recipients reads it)", got, want)
 	}
 }

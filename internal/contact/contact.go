@@ -10,7 +10,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	netmail "net/mail"
 	"strconv"
 	"strings"
 	"time"
@@ -125,7 +124,8 @@ func New(o Options) http.Handler {
 // NewFromEnv reads SMTP_URL, MAIL_FROM, CONTACT_TO, SITE_URL (+ OUTBOX_DIR)
 // and returns the /api/contact handler.
 //
-// CONTACT_TO is a comma-separated list of staff addresses; it defaults to
+// CONTACT_TO is a comma-separated list of staff addresses, read by
+// mail.Recipients as the webhook reads it; it defaults to
 // params.organisation.email in config.toml. SITE_URL
 // defaults to the baseURL of config.toml. On Netlify (AWS_LAMBDA_FUNCTION_NAME
 // set) the rate limit reads the client address from X-Nf-Client-Connection-Ip,
@@ -178,13 +178,10 @@ func mailFromEnv(getenv func(string) string, logger *slog.Logger, orgEmail strin
 	if rawTo == "" {
 		rawTo = orgEmail // as the README says, and as the webhook does
 	}
-	var to []string
-	for _, a := range strings.Split(rawTo, ",") {
-		addr, err := netmail.ParseAddress(strings.TrimSpace(a))
-		if err != nil {
-			return nil, nil, fmt.Errorf("contact: CONTACT_TO: %w", err)
-		}
-		to = append(to, addr.Address)
+	// The one CONTACT_TO parser, shared with the webhook.
+	to, err := mail.Recipients(rawTo)
+	if err != nil {
+		return nil, nil, fmt.Errorf("contact: CONTACT_TO: %w", err)
 	}
 	return sender, to, nil
 }
