@@ -2,6 +2,8 @@ package contact
 
 import (
 	"slices"
+	"sync"
+	"time"
 
 	"github.com/payoke/site/internal/mail"
 	"github.com/payoke/site/internal/mail/mailtest"
@@ -76,5 +78,64 @@ func TestContactToIsReadByTheSharedParser(t *testing.T) {
 	}
 	if got := srv.Wait(t, 1).To; !slices.Equal(got, want) {
 		t.Errorf("sent to %q, want %q (as mail.Recipients reads it)", got, want)
+	}
+}
+
+// Issue 13, defect 3: a message that could not be delivered does not count
+// against the sender's limit. Five 503s while SMTP is down, then SMTP is back
+// and the sixth is delivered.
+func TestFailedDeliveriesDoNotCount(t *testing.T) {
+	t.Parallel()
+	fx := newFixture(t, nil) // the default limit: 5 an hour
+	fx.smtp.FailWith(mailtest.ErrRefused)
+	for i := range 5 {
+		if w := fx.post(valid("en"), nil); w.Code != http.StatusServiceUnavailable {
+			t.Fatalf("post %d with SMTP down: status %d, want 503", i+1, w.Code)
+		}
+	}
+	fx.smtp.FailWith(nil)
+	w := fx.post(valid("en"), nil)
+	if w.Code != http.StatusSeeOther {
+		t.Fatalf("sixth post, SMTP back: status %d (Retry-After %q), want 303", w.Code, w.Header().Get("Retry-After"))
+	}
+	fx.smtp.Wait(t, 1)
+	// Delivered messages still count: four more, then the limit.
+	for i := range 4 {
+		if w := fx.post(valid("en"), nil); w.Code != http.StatusSeeOther {
+			t.Fatalf("delivered message %d: status %d", i+2, w.Code)
+		}
+	}
+	if w := fx.post(valid("en"), nil); w.Code != http.StatusTooManyRequests {
+		t.Errorf("sixth delivered message: status %d, want 429", w.Code)
+	}
+}
+
+// Twenty posts at once from one client, limit five: a place is taken before
+// the mail is sent, so exactly five go out, never more.
+func TestConcurrentPostsStayWithinTheLimit(t *testing.T) {
+	t.Parallel()
+	fx := newFixture(t, nil)
+	var wg sync.WaitGroup
+	codes := make([]int, 20)
+	for i := range codes {
+		wg.Go(func() { codes[i] = fx.post(valid("en"), nil).Code })
+	}
+	wg.Wait()
+	sent, busy := 0, 0
+	for _, c := range codes {
+		switch c {
+		case http.StatusSeeOther:
+			sent++
+		case http.StatusTooManyRequests:
+			busy++
+		}
+	}
+	if sent != 5 || busy != 15 {
+		t.Errorf("%d sent and %d refused, want 5 and 15: %v", sent, busy, codes)
+	}
+	fx.smtp.Wait(t, 5)
+	time.Sleep(50 * time.Millisecond)
+	if n := len(fx.smtp.Messages()); n != 5 {
+		t.Errorf("%d messages delivered, want 5", n)
 	}
 }

@@ -318,7 +318,8 @@ func (h *handler) post(w http.ResponseWriter, r *http.Request) {
 		h.formPage(w, r, lang, f, []problem{{ID: "contact_error_too_fast"}}, http.StatusBadRequest)
 		return
 	}
-	if ok, retry := h.limit.allow(h.clientIP(r), h.now()); !ok {
+	ok, retry, refund := h.limit.reserve(h.clientIP(r), h.now())
+	if !ok {
 		h.logger.Warn("contact: rate limit reached")
 		w.Header().Set("Retry-After", strconv.Itoa(int(retry.Round(time.Second)/time.Second)+1))
 		h.keepPage(w, r, lang, f, http.StatusTooManyRequests, "contact_busy_title", "contact_busy_text")
@@ -329,6 +330,8 @@ func (h *handler) post(w http.ResponseWriter, r *http.Request) {
 	if err := h.sender.Send(ctx, h.message(f)); err != nil {
 		// The error comes from the mail package and names no content.
 		h.logger.Error("contact: delivery failed", "err", err)
+		// Not delivered, so not counted: the person may send it again.
+		refund()
 		h.keepPage(w, r, lang, f, http.StatusServiceUnavailable, "contact_failed_title", "contact_failed_text")
 		return
 	}

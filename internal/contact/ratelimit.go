@@ -40,9 +40,44 @@ func (l *limiter) key(ip string) [16]byte {
 }
 
 // allow records one attempt by ip at now and reports whether it is within
-// the limit; when it is not, it also says when to retry.
+// the limit; when it is not, it also says when to retry. An allowed attempt
+// holds its place at once, so concurrent posts never pass the limit
+// together; refund gives the place back (a message that was not delivered).
 func (l *limiter) allow(ip string, now time.Time) (bool, time.Duration) {
+	ok, retry, _ := l.reserve(ip, now)
+	return ok, retry
+}
+
+// reserve is allow with a refund for an allowed attempt.
+func (l *limiter) reserve(ip string, now time.Time) (ok bool, retry time.Duration, refund func()) {
 	k := l.key(ip)
+	ok, retry = l.take(k, now)
+	if !ok {
+		return false, retry, func() {}
+	}
+	var once sync.Once
+	return true, 0, func() { once.Do(func() { l.give(k, now) }) }
+}
+
+// give removes the attempt k made at t, if it is still recorded.
+func (l *limiter) give(k [16]byte, t time.Time) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	ts := l.hits[k]
+	for i := len(ts) - 1; i >= 0; i-- {
+		if ts[i].Equal(t) {
+			ts = slices.Delete(ts, i, i+1)
+			break
+		}
+	}
+	if len(ts) == 0 {
+		delete(l.hits, k)
+	} else {
+		l.hits[k] = ts
+	}
+}
+
+func (l *limiter) take(k [16]byte, now time.Time) (bool, time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	recent := l.recent(l.hits[k], now)
