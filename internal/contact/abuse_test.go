@@ -9,6 +9,7 @@ import (
 	"github.com/payoke/site/internal/mail/mailtest"
 
 	"bytes"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -138,4 +139,28 @@ func TestConcurrentPostsStayWithinTheLimit(t *testing.T) {
 	if n := len(fx.smtp.Messages()); n != 5 {
 		t.Errorf("%d messages delivered, want 5", n)
 	}
+}
+
+// Issue 13: rotating IPv6 addresses got around the limit. Five addresses of
+// one /64 share one budget; the sixth post gets 429 with its text kept.
+func TestIPv6ClientsAreLimitedByTheirSlash64(t *testing.T) {
+	t.Parallel()
+	fx := newFixture(t, nil)
+	from := func(i int) func(*http.Request) {
+		return func(r *http.Request) { r.RemoteAddr = fmt.Sprintf("[2001:db8:77:1:%x::%x]:40000", i, i*3) }
+	}
+	for i := range 5 {
+		if w := fx.post(valid("en"), from(i)); w.Code != http.StatusSeeOther {
+			t.Fatalf("post %d: status %d", i+1, w.Code)
+		}
+	}
+	w := fx.post(valid("en"), from(99))
+	if w.Code != http.StatusTooManyRequests || w.Header().Get("Retry-After") == "" ||
+		!strings.Contains(w.Body.String(), "Mijn baas houdt mijn paspoort") {
+		t.Errorf("sixth post from the same /64: %d, Retry-After %q", w.Code, w.Header().Get("Retry-After"))
+	}
+	if w := fx.post(valid("en"), func(r *http.Request) { r.RemoteAddr = "[2001:db8:77:2::1]:40000" }); w.Code != http.StatusSeeOther {
+		t.Errorf("another /64: status %d", w.Code)
+	}
+	fx.smtp.Wait(t, 6)
 }

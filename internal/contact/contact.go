@@ -10,7 +10,6 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -39,7 +38,7 @@ type Options struct {
 	Now        func() time.Time // default time.Now
 	RateLimit  int              // messages per client per RateWindow; default 5
 	RateWindow time.Duration    // default 1 hour
-	MaxClients int              // clients tracked at once; default 10000
+	MaxClients int              // clients tracked at once (web.Limiter); default 10000
 	MinFill    time.Duration    // time trap for JavaScript visitors; default 3s
 	MaxBody    int64            // request body limit in bytes; default 128 KiB
 	// ClientIP names the client for the rate limit; default: the host of
@@ -54,7 +53,7 @@ type handler struct {
 	strings  *i18n.Catalog
 	logger   *slog.Logger
 	now      func() time.Time
-	limit    *limiter
+	limit    *web.Limiter
 	minFill  time.Duration
 	maxBody  int64
 	clientIP func(*http.Request) string
@@ -110,7 +109,7 @@ func New(o Options) http.Handler {
 	if clients == 0 {
 		clients = 10000
 	}
-	h.limit = newLimiter(max, window, clients)
+	h.limit = web.NewLimiter(max, window, clients)
 	if o.SiteURL != "" {
 		if err := h.cop.AddTrustedOrigin(o.SiteURL); err != nil {
 			panic(fmt.Sprintf("contact: SiteURL: %v", err))
@@ -318,10 +317,10 @@ func (h *handler) post(w http.ResponseWriter, r *http.Request) {
 		h.formPage(w, r, lang, f, []problem{{ID: "contact_error_too_fast"}}, http.StatusBadRequest)
 		return
 	}
-	ok, retry, refund := h.limit.reserve(h.clientIP(r), h.now())
+	ok, retry, refund := h.limit.Reserve(h.clientIP(r), h.now())
 	if !ok {
 		h.logger.Warn("contact: rate limit reached")
-		w.Header().Set("Retry-After", strconv.Itoa(int(retry.Round(time.Second)/time.Second)+1))
+		w.Header().Set("Retry-After", web.RetryAfter(retry))
 		h.keepPage(w, r, lang, f, http.StatusTooManyRequests, "contact_busy_title", "contact_busy_text")
 		return
 	}
