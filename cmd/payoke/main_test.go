@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/payoke/site/internal/headers"
+	"github.com/payoke/site/internal/headers/headerstest"
 	"github.com/payoke/site/internal/hugobuild"
 )
 
@@ -140,7 +141,7 @@ func TestServe(t *testing.T) {
 			if resp.StatusCode != http.StatusOK || !strings.Contains(body, "<html") {
 				t.Errorf("%s: %d", path, resp.StatusCode)
 			}
-			if err := hdrs.Verify(path, resp.Header); err != nil {
+			if err := headerstest.Verify(hdrs, path, resp.Header); err != nil {
 				t.Error(err)
 			}
 			if got := resp.Header.Get("Cache-Control"); got != headers.DefaultCacheControl {
@@ -167,7 +168,7 @@ func TestServe(t *testing.T) {
 		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "Ana Test") {
 			t.Errorf("/api/contact: %d %.200s", resp.StatusCode, body)
 		}
-		if err := hdrs.Verify(headers.APIPath, resp.Header); err != nil {
+		if err := headerstest.Verify(hdrs, headers.APIPath, resp.Header); err != nil {
 			t.Error(err)
 		}
 		// The donate handler: a bad amount, answered by the handler in HTML.
@@ -175,7 +176,7 @@ func TestServe(t *testing.T) {
 		if (resp.StatusCode != http.StatusBadRequest && resp.StatusCode != http.StatusServiceUnavailable) || !strings.Contains(body, "amount") {
 			t.Errorf("/api/donate: %d %.200s", resp.StatusCode, body)
 		}
-		if err := hdrs.Verify(headers.APIPath, resp.Header); err != nil {
+		if err := headerstest.Verify(hdrs, headers.APIPath, resp.Header); err != nil {
 			t.Error(err)
 		}
 		// The webhook handler: without Stripe secrets it says what to set.
@@ -183,7 +184,7 @@ func TestServe(t *testing.T) {
 		if resp.StatusCode != http.StatusServiceUnavailable || strings.Contains(body, "not available on this local server") {
 			t.Errorf("/api/stripe-webhook: %d %.200s", resp.StatusCode, body)
 		}
-		if err := hdrs.Verify(headers.APIPath, resp.Header); err != nil {
+		if err := headerstest.Verify(hdrs, headers.APIPath, resp.Header); err != nil {
 			t.Error(err)
 		}
 		// A valid message goes to the local outbox.

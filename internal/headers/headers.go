@@ -1,17 +1,13 @@
-// Package headers reads the response headers from netlify.toml, the one
-// source for the CDN, the functions and the local server, and applies them.
+// Package headers applies the response headers of netlify.toml (read and
+// checked by internal/netlify), the one source for the CDN, the functions
+// and the local server.
 package headers
 
 import (
-	"errors"
-	"fmt"
 	"io/fs"
 	"net/http"
-	"strings"
 
-	"github.com/pelletier/go-toml/v2"
-
-	site "github.com/payoke/site"
+	"github.com/payoke/site/internal/netlify"
 )
 
 // APIPath is the path the functions answer under; their headers are the
@@ -22,99 +18,45 @@ const APIPath = "/api/"
 // (pages, for one): the browser revalidates every time.
 const DefaultCacheControl = "public, max-age=0, must-revalidate"
 
-// Rule is one [[headers]] table: the headers for the paths `for` matches.
-type Rule struct {
-	For    string            `toml:"for"`
-	Values map[string]string `toml:"values"`
-}
-
-// Matches reports whether the rule applies to path. A pattern is an exact
-// path, or a prefix ending in "/*" (which also matches the bare prefix).
-func (r Rule) Matches(path string) bool {
-	prefix, ok := strings.CutSuffix(r.For, "*")
-	if !ok {
-		return path == r.For
-	}
-	return strings.HasPrefix(path, prefix) || path+"/" == prefix
-}
+// Rule is one [[headers]] table: the headers for the paths `for` matches
+// (Matches).
+type Rule = netlify.HeaderRule
 
 // Set is the validated list of rules.
 type Set struct {
 	rules []Rule
 }
 
-// Parse reads the [[headers]] tables of a netlify.toml and checks them.
-func Parse(data []byte) (*Set, error) {
-	var file struct {
-		Headers []Rule `toml:"headers"`
-	}
-	if err := toml.Unmarshal(data, &file); err != nil {
-		return nil, fmt.Errorf("netlify.toml: %w", err)
-	}
-	if len(file.Headers) == 0 {
-		return nil, errors.New("netlify.toml: no [[headers]]")
-	}
-	for i, r := range file.Headers {
-		if !strings.HasPrefix(r.For, "/") {
-			return nil, fmt.Errorf("netlify.toml: headers %q: the path must start with /", r.For)
-		}
-		if strings.Contains(strings.TrimSuffix(r.For, "*"), "*") || strings.Contains(r.For, ":") ||
-			(strings.HasSuffix(r.For, "*") && !strings.HasSuffix(r.For, "/*")) {
-			return nil, fmt.Errorf("netlify.toml: headers %q: use an exact path or one ending in /*", r.For)
-		}
-		if len(r.Values) == 0 {
-			return nil, fmt.Errorf("netlify.toml: headers %q: no values", r.For)
-		}
-		for name, value := range r.Values {
-			if strings.TrimSpace(value) == "" {
-				return nil, fmt.Errorf("netlify.toml: headers %q: %s is empty", r.For, name)
-			}
-		}
-		// Netlify applies every matching rule; a header set by two of them
-		// would be merged or doubled, so forbid it.
-		for _, earlier := range file.Headers[:i] {
-			if !overlap(earlier.For, r.For) {
-				continue
-			}
-			for name := range r.Values {
-				for other := range earlier.Values {
-					if strings.EqualFold(name, other) {
-						return nil, fmt.Errorf("netlify.toml: %s is set for both %q and %q, which match the same paths", name, earlier.For, r.For)
-					}
-				}
-			}
-		}
-	}
-	return &Set{rules: file.Headers}, nil
+// New gives the headers of a netlify.toml that netlify.Parse has checked.
+func New(f *netlify.File) *Set {
+	return &Set{rules: f.Headers}
 }
 
-// overlap reports whether some path matches both patterns.
-func overlap(a, b string) bool {
-	pa, wa := strings.CutSuffix(a, "*")
-	pb, wb := strings.CutSuffix(b, "*")
-	switch {
-	case wa && wb:
-		return strings.HasPrefix(pa, pb) || strings.HasPrefix(pb, pa)
-	case wa:
-		return Rule{For: a}.Matches(b)
-	case wb:
-		return Rule{For: b}.Matches(a)
+// Parse reads a netlify.toml (netlify.Parse, which checks it) and gives its headers.
+func Parse(data []byte) (*Set, error) {
+	f, err := netlify.Parse(data)
+	if err != nil {
+		return nil, err
 	}
-	return a == b
+	return New(f), nil
 }
 
 // Load reads netlify.toml from fsys.
 func Load(fsys fs.FS) (*Set, error) {
-	data, err := fs.ReadFile(fsys, "netlify.toml")
+	f, err := netlify.Load(fsys)
 	if err != nil {
 		return nil, err
 	}
-	return Parse(data)
+	return New(f), nil
 }
 
 // Default is the Set from the netlify.toml embedded in the binary.
 func Default() (*Set, error) {
-	return Load(site.Files)
+	f, err := netlify.Default()
+	if err != nil {
+		return nil, err
+	}
+	return New(f), nil
 }
 
 // Rules returns a copy of the rules, in file order.

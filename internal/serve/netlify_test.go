@@ -11,28 +11,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/pelletier/go-toml/v2"
-
-	site "github.com/payoke/site"
+	"github.com/payoke/site/internal/netlify"
 )
 
-type netlifyBuild struct {
-	Build struct {
-		Command     string            `toml:"command"`
-		Publish     string            `toml:"publish"`
-		Functions   string            `toml:"functions"`
-		Environment map[string]string `toml:"environment"`
-	} `toml:"build"`
-}
-
-func readNetlify(t *testing.T) netlifyBuild {
+func readNetlify(t *testing.T) *netlify.File {
 	t.Helper()
-	data, err := site.Files.ReadFile("netlify.toml")
+	n, err := netlify.Default()
 	if err != nil {
-		t.Fatal(err)
-	}
-	var n netlifyBuild
-	if err := toml.Unmarshal(data, &n); err != nil {
 		t.Fatal(err)
 	}
 	return n
@@ -87,10 +72,7 @@ func TestNetlifyConfig(t *testing.T) {
 		}
 	}
 
-	routes, err := LoadRoutes(site.Files)
-	if err != nil {
-		t.Fatal(err)
-	}
+	routes := Routes(n)
 	var api bool
 	for _, r := range routes {
 		if strings.HasPrefix(r.To, functionsPrefix) {

@@ -1,13 +1,11 @@
 package serve
 
 import (
-	"errors"
-	"fmt"
 	"io/fs"
 	"net/http"
 	"strings"
 
-	"github.com/pelletier/go-toml/v2"
+	"github.com/payoke/site/internal/netlify"
 )
 
 // functionsPrefix is where Netlify serves the functions.
@@ -15,45 +13,25 @@ const functionsPrefix = "/.netlify/functions/"
 
 // Route is one [[redirects]] table of netlify.toml; the local server
 // follows the same rules as Netlify, in the same order.
-type Route struct {
-	From       string              `toml:"from"`
-	To         string              `toml:"to"`
-	Status     int                 `toml:"status"`
-	Force      bool                `toml:"force"`
-	Conditions map[string][]string `toml:"conditions"`
+type Route netlify.Redirect
+
+// Routes gives the routes of a netlify.toml that netlify.Parse has checked.
+func Routes(f *netlify.File) []Route {
+	out := make([]Route, len(f.Redirects))
+	for i, r := range f.Redirects {
+		out[i] = Route(r)
+	}
+	return out
 }
 
-// LoadRoutes reads and checks the [[redirects]] of netlify.toml in fsys.
+// LoadRoutes reads netlify.toml in fsys (netlify.Load, which checks it)
+// and gives its routes.
 func LoadRoutes(fsys fs.FS) ([]Route, error) {
-	data, err := fs.ReadFile(fsys, "netlify.toml")
+	f, err := netlify.Load(fsys)
 	if err != nil {
 		return nil, err
 	}
-	var file struct {
-		Redirects []Route `toml:"redirects"`
-	}
-	if err := toml.Unmarshal(data, &file); err != nil {
-		return nil, fmt.Errorf("netlify.toml: %w", err)
-	}
-	if len(file.Redirects) == 0 {
-		return nil, errors.New("netlify.toml: no [[redirects]]")
-	}
-	for _, r := range file.Redirects {
-		if !strings.HasPrefix(r.From, "/") || !strings.HasPrefix(r.To, "/") {
-			return nil, fmt.Errorf("netlify.toml: redirect %q → %q: both must be paths on this site", r.From, r.To)
-		}
-		switch r.Status {
-		case http.StatusOK, http.StatusMovedPermanently, http.StatusFound, http.StatusNotFound:
-		default:
-			return nil, fmt.Errorf("netlify.toml: redirect %q: status %d is not one the local server knows", r.From, r.Status)
-		}
-		for name := range r.Conditions {
-			if name != "Language" {
-				return nil, fmt.Errorf("netlify.toml: redirect %q: condition %q is not one the local server knows", r.From, name)
-			}
-		}
-	}
-	return file.Redirects, nil
+	return Routes(f), nil
 }
 
 // match reports whether the route applies to path and, for a pattern

@@ -19,9 +19,9 @@ import (
 	"syscall"
 	"time"
 
-	site "github.com/payoke/site"
 	"github.com/payoke/site/internal/headers"
 	"github.com/payoke/site/internal/hugobuild"
+	"github.com/payoke/site/internal/netlify"
 )
 
 // Function is a function handler and the name it answers to, /api/<Name>.
@@ -56,14 +56,11 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if *source, err = filepath.Abs(*source); err != nil {
 		return err
 	}
-	hdrs, err := headers.Default()
+	netlifyFile, err := netlify.Default()
 	if err != nil {
 		return err
 	}
-	routes, err := LoadRoutes(site.Files)
-	if err != nil {
-		return err
-	}
+	hdrs, routes := headers.New(netlifyFile), Routes(netlifyFile)
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {

@@ -1,17 +1,22 @@
-package headers
+// Package headerstest checks, in tests, that a response carries the headers
+// netlify.toml gives its path (internal/headers), and that a page's own
+// Content-Security-Policy is still strict.
+package headerstest
 
 import (
 	"errors"
 	"fmt"
 	"net/http"
 	"strings"
+
+	"github.com/payoke/site/internal/headers"
 )
 
 // Verify compares the headers of a response to path with what the rules
-// give that path. A handler may replace the Content-Security-Policy with a
+// of s give that path. A handler may replace the Content-Security-Policy with a
 // narrower one for its own page (a style hash, say) if it still passes
 // CheckPolicy.
-func (s *Set) Verify(path string, got http.Header) error {
+func Verify(s *headers.Set, path string, got http.Header) error {
 	var errs []error
 	for name, want := range s.For(path) {
 		have := got.Values(name)
