@@ -95,12 +95,21 @@ func (c *Catalog) WithFallback(fallback string) *Catalog {
 	return &cp
 }
 
-// MustT is T for strings whose presence the tests guarantee; it falls back
-// to the id rather than failing a reader's request.
-func (c *Catalog) MustT(lang, id string, data map[string]any) string {
+// TOrID is T for a reader's request: a missing string gives its id instead
+// of an error, so a gap in a translation shows a key rather than failing the
+// page or the mail. Tests (and Hugo's build, which warns on a missing key)
+// keep those gaps out; code that must know uses T.
+func (c *Catalog) TOrID(lang, id string, data map[string]any) string {
 	s, err := c.T(lang, id, data)
 	if err != nil {
 		return id
 	}
 	return s
+}
+
+// MustT is the old name of TOrID. It never panicked, as Must names do.
+//
+// Deprecated: use TOrID.
+func (c *Catalog) MustT(lang, id string, data map[string]any) string {
+	return c.TOrID(lang, id, data)
 }

@@ -77,3 +77,23 @@ func TestWithFallback(t *testing.T) {
 		t.Error("a key no language has: want an error")
 	}
 }
+
+// TOrID answers a reader in any case: the string when it exists, its id when
+// the key or the whole language is missing, never a panic or an empty text.
+func TestTOrID(t *testing.T) {
+	c, err := i18n.Load(site.Files, "nl", "nl", "en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := c.TOrID("en", "emergency", map[string]any{"Number": "112"}), "In danger? Call 112 now."; got != want {
+		t.Errorf("a string that exists: got %q, want %q", got, want)
+	}
+	for _, lang := range []string{"nl", "xx"} {
+		if got := c.TOrID(lang, "no_such_key", nil); got != "no_such_key" {
+			t.Errorf("%s, a missing key: got %q, want the id", lang, got)
+		}
+	}
+	if got := c.MustT("en", "emergency", map[string]any{"Number": "112"}); got != c.TOrID("en", "emergency", map[string]any{"Number": "112"}) {
+		t.Errorf("MustT, the old name, gives %q, not what TOrID gives", got)
+	}
+}
