@@ -40,9 +40,6 @@ func NewOutbox(dir, from string, logger *slog.Logger) (*Outbox, error) {
 	return &Outbox{dir: abs, from: fromAddr, logger: logger, now: time.Now}, nil
 }
 
-// Dir is the absolute outbox folder.
-func (o *Outbox) Dir() string { return o.dir }
-
 // Send checks m and writes it to a new file; the log names the folder only.
 func (o *Outbox) Send(ctx context.Context, m Message) error {
 	p, err := check(m)
