@@ -23,12 +23,14 @@ var lighthouse = flag.Bool("lighthouse", false, "run the Lighthouse benchmark an
 const chromiumFlags = "--headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update --disable-sync --no-first-run"
 
 // lighthousePages is one page of each template in each site language:
-// home, section (news list), page (history), and the two form pages.
+// home, section (projects: an empty section such as news is noindex), page
+// with a drawing (history), the page for professionals, the get-help page
+// and the two form pages.
 func lighthousePages(lang string) []string {
 	paths := map[string][]string{
-		"nl": {"/nl/", "/nl/nieuws/", "/nl/over-ons/geschiedenis/", "/nl/contact/"},
-		"en": {"/en/", "/en/news/", "/en/about/history/", "/en/contact/"},
-		"fr": {"/fr/", "/fr/actualites/", "/fr/a-propos/histoire/", "/fr/contact/"},
+		"nl": {"/nl/", "/nl/projecten/", "/nl/over-ons/geschiedenis/", "/nl/voor-professionals/", "/nl/hulp/", "/nl/contact/"},
+		"en": {"/en/", "/en/projects/", "/en/about/history/", "/en/professionals/", "/en/help/", "/en/contact/"},
+		"fr": {"/fr/", "/fr/projets/", "/fr/a-propos/histoire/", "/fr/professionnels/", "/fr/aide/", "/fr/contact/"},
 	}[lang]
 	return append(paths, donate.SupportPath(lang))
 }
