@@ -268,16 +268,25 @@ func (h *handler) readForm(w http.ResponseWriter, r *http.Request) (f form, lang
 		return f, lang, false
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, h.maxBody)
-	if err := r.ParseForm(); err != nil {
+	b, err := readBody(r, h.maxBody)
+	if err != nil {
 		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
 			h.tooLarge(w, r, lang)
 			return f, lang, false
 		}
-		h.logger.Info("contact: unreadable form")
-		h.formPage(w, r, lang, form{}, []problem{{ID: "contact_error_characters"}}, http.StatusBadRequest)
+		// The connection broke while the body came in.
+		h.logger.Info("contact: body could not be read")
+		h.unreadable(w, r, lang, "")
 		return f, lang, false
 	}
-	f = parseForm(r.PostForm)
+	if b.unreadable {
+		// Something came, and no field of the form in it: say so, with
+		// the phone, and show any text that came.
+		h.logger.Info("contact: unreadable form")
+		h.unreadable(w, r, lang, b.raw)
+		return f, lang, false
+	}
+	f = parseForm(b.values)
 	switch {
 	case h.known[f.Lang]:
 		lang = f.Lang
@@ -293,7 +302,36 @@ func (h *handler) readForm(w http.ResponseWriter, r *http.Request) (f form, lang
 			lang = fallbackLang
 		}
 	}
+	if len(b.broken) > 0 {
+		// A broken escape: the text is shown as it was decoded, leniently,
+		// for the sender to check; nothing is sent on a guess.
+		h.logger.Info("contact: broken escape in the form", "fields", len(b.broken))
+		var ps []problem
+		for _, name := range formFields {
+			if b.broken[name] && name != fieldLang && name != fieldWebsite && name != fieldElapsed {
+				ps = append(ps, problem{Field: name, ID: "contact_error_unreadable"})
+			}
+		}
+		if len(ps) > 0 {
+			h.formPage(w, r, lang, f, ps, http.StatusBadRequest)
+			return f, lang, false
+		}
+	}
 	return f, lang, true
+}
+
+// unreadable answers a body with nothing of the form in it: 400, plainly,
+// with the phone number; raw (text that came) is put in the message field.
+func (h *handler) unreadable(w http.ResponseWriter, r *http.Request, lang, raw string) {
+	text := h.strings.MustT(lang, "contact_unreadable_text", map[string]any{"Phone": h.site.Params.Organisation.Phone})
+	if web.WantsJSON(r) {
+		writeError(w, http.StatusBadRequest, []jsonProblem{{Message: text}})
+		return
+	}
+	page := h.newPage(lang, "contact_unreadable_title", "")
+	page.Notice = text
+	page.Form = h.formFields(lang, form{Message: raw}, nil)
+	h.render(w, http.StatusBadRequest, page)
 }
 
 func (h *handler) post(w http.ResponseWriter, r *http.Request) {
