@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -57,8 +56,7 @@ type handler struct {
 	minFill  time.Duration
 	maxBody  int64
 	clientIP func(*http.Request) string
-	cop      *http.CrossOriginProtection
-	checked  http.Handler // post behind the cross-origin check
+	checked  http.Handler // post behind the same-origin check (web.SameOrigin)
 	// langs matches Accept-Language over every language in config.toml
 	// (help-only ones too); known holds the same codes, for the form's lang.
 	langs *web.Languages
@@ -71,7 +69,7 @@ func New(o Options) http.Handler {
 	h := &handler{
 		sender: o.Sender, to: o.To, site: o.Site, logger: o.Logger,
 		now: o.Now, minFill: o.MinFill, maxBody: o.MaxBody, clientIP: o.ClientIP,
-		cop: http.NewCrossOriginProtection(), known: map[string]bool{},
+		known: map[string]bool{},
 		// A help language translates the form and its main answers; any
 		// other string shows in English rather than in Dutch.
 		strings: o.Strings.WithFallback(fallbackLang),
@@ -97,7 +95,7 @@ func New(o Options) http.Handler {
 		h.maxBody = 128 << 10
 	}
 	if h.clientIP == nil {
-		h.clientIP = remoteIP
+		h.clientIP = web.RemoteIP
 	}
 	max, window, clients := o.RateLimit, o.RateWindow, o.MaxClients
 	if max == 0 {
@@ -110,13 +108,11 @@ func New(o Options) http.Handler {
 		clients = 10000
 	}
 	h.limit = web.NewLimiter(max, window, clients)
-	if o.SiteURL != "" {
-		if err := h.cop.AddTrustedOrigin(o.SiteURL); err != nil {
-			panic(fmt.Sprintf("contact: SiteURL: %v", err))
-		}
+	checked, err := web.SameOrigin(o.SiteURL, http.HandlerFunc(h.post), http.HandlerFunc(h.crossSite))
+	if err != nil {
+		panic(fmt.Sprintf("contact: SiteURL: %v", err))
 	}
-	h.cop.SetDenyHandler(http.HandlerFunc(h.crossSite))
-	h.checked = h.cop.Handler(http.HandlerFunc(h.post))
+	h.checked = checked
 	return h
 }
 
@@ -151,15 +147,8 @@ func NewFromEnv(getenv func(string) string, logger *slog.Logger) (http.Handler, 
 	if err != nil {
 		return nil, fmt.Errorf("contact: %w", err)
 	}
-	o := Options{Sender: sender, To: to, Site: cfg, Strings: cat, SiteURL: origin, Logger: logger}
-	if getenv("AWS_LAMBDA_FUNCTION_NAME") != "" {
-		o.ClientIP = func(r *http.Request) string {
-			if ip := r.Header.Get("X-Nf-Client-Connection-Ip"); ip != "" {
-				return ip
-			}
-			return remoteIP(r)
-		}
-	}
+	o := Options{Sender: sender, To: to, Site: cfg, Strings: cat, SiteURL: origin, Logger: logger,
+		ClientIP: web.ClientIPFromEnv(getenv)}
 	return New(o), nil
 }
 
@@ -189,13 +178,6 @@ func mailFromEnv(getenv func(string) string, logger *slog.Logger, orgEmail strin
 type unconfigured struct{ err error }
 
 func (u unconfigured) Send(context.Context, mail.Message) error { return u.err }
-
-func remoteIP(r *http.Request) string {
-	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
-		return host
-	}
-	return r.RemoteAddr
-}
 
 // fallbackLang answers when the form's lang is unknown and Accept-Language
 // names no language of the site, and gives a help language the strings it
@@ -238,13 +220,6 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
 		h.notice(w, r, h.requestLang(r), http.StatusMethodNotAllowed, "contact_method_title", "contact_method_text")
-		return
-	}
-	if r.Header.Get("Sec-Fetch-Site") == "" && r.Header.Get("Origin") == "null" {
-		// Browsers too old for Sec-Fetch-Site send "Origin: null" under
-		// Referrer-Policy: no-referrer. A forged post can at worst mail
-		// staff, and the rate limit and honeypot still apply.
-		h.post(w, r)
 		return
 	}
 	h.checked.ServeHTTP(w, r)

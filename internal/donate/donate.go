@@ -3,6 +3,7 @@
 package donate
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"errors"
@@ -39,9 +40,21 @@ type Options struct {
 	Strings *i18n.Catalog
 	// Stripe is nil when no secret key is set: the handler then answers 503.
 	Stripe *client.API
-	// SiteURL is the public origin the thank-you and cancel URLs start with.
+	// SiteURL is the public origin the thank-you and cancel URLs start with;
+	// posts from it are trusted as the site's own (web.SameOrigin).
 	SiteURL string
 	Logger  *slog.Logger
+
+	Now        func() time.Time // default time.Now
+	RateLimit  int              // Checkout Sessions per client per RateWindow; default 10
+	RateWindow time.Duration    // default 10 minutes
+	MaxClients int              // clients tracked at once (web.Limiter); default 10000
+	// Ceiling is the most Checkout Sessions the instance asks Stripe for in
+	// a minute, whoever asks; default 60 (Stripe allows 100 API calls a
+	// second in live mode, 25 in test mode).
+	Ceiling int
+	// ClientIP names the client for the rate limit; default web.RemoteIP.
+	ClientIP func(*http.Request) string
 }
 
 type handler struct {
@@ -49,6 +62,9 @@ type handler struct {
 	siteURL string
 	langs   *web.Languages
 	page    *page
+	limit   *web.Limiter
+	ceiling *web.Ceiling
+	checked http.Handler // post behind the same-origin check
 }
 
 // NewFromEnv reads STRIPE_SECRET_KEY, STRIPE_API_URL (optional base URL, for
@@ -63,7 +79,7 @@ func NewFromEnv(getenv func(string) string, logger *slog.Logger) (http.Handler, 
 	if err != nil {
 		return nil, err
 	}
-	o := Options{Site: cfg, Strings: cat, SiteURL: getenv("SITE_URL"), Logger: logger}
+	o := Options{Site: cfg, Strings: cat, SiteURL: getenv("SITE_URL"), Logger: logger, ClientIP: web.ClientIPFromEnv(getenv)}
 	if key := strings.TrimSpace(getenv("STRIPE_SECRET_KEY")); key != "" {
 		if o.Stripe, err = NewStripeClient(key, getenv("STRIPE_API_URL")); err != nil {
 			return nil, err
@@ -84,11 +100,25 @@ func New(o Options) (http.Handler, error) {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	base, _, err := web.SiteURL(o.SiteURL, o.Site.BaseURL)
+	base, origin, err := web.SiteURL(o.SiteURL, o.Site.BaseURL)
 	if err != nil {
 		return nil, fmt.Errorf("donate: %w", err)
 	}
-	h := &handler{Options: o, siteURL: base, langs: web.NewLanguages(o.Site)}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.ClientIP == nil {
+		o.ClientIP = web.RemoteIP
+	}
+	o.RateLimit = cmp.Or(o.RateLimit, 10)
+	o.RateWindow = cmp.Or(o.RateWindow, 10*time.Minute)
+	o.MaxClients = cmp.Or(o.MaxClients, 10000)
+	o.Ceiling = cmp.Or(o.Ceiling, 60)
+	h := &handler{Options: o, siteURL: base, langs: web.NewLanguages(o.Site),
+		limit: web.NewLimiter(o.RateLimit, o.RateWindow, o.MaxClients), ceiling: web.NewCeiling(o.Ceiling, time.Minute)}
+	if h.checked, err = web.SameOrigin(origin, http.HandlerFunc(h.post), http.HandlerFunc(h.crossSite)); err != nil {
+		return nil, fmt.Errorf("donate: %w", err)
+	}
 	for _, l := range o.Site.SiteLanguages() {
 		if SupportPath(l) == "" {
 			return nil, fmt.Errorf("donate: no donate page known for language %q", l)
@@ -126,16 +156,21 @@ type answer struct {
 }
 
 func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	lang := h.langs.FromRequest(r)
-	var in input
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
-		h.refuse(w, r, lang, in, answer{http.StatusMethodNotAllowed, "", "donate_error_method"})
+		h.refuse(w, r, h.langs.FromRequest(r), input{}, answer{http.StatusMethodNotAllowed, "", "donate_error_method"})
 		return
 	}
+	h.checked.ServeHTTP(w, r)
+}
+
+// readInput reads the form in its language; when it cannot, it has answered
+// and ok is false.
+func (h *handler) readInput(w http.ResponseWriter, r *http.Request) (in input, lang string, ok bool) {
+	lang = h.langs.FromRequest(r)
 	if a := parseForm(w, r); a != nil {
 		h.refuse(w, r, lang, in, *a)
-		return
+		return in, lang, false
 	}
 	in = input{
 		Amount:    r.PostForm.Get("amount"),
@@ -146,6 +181,23 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if h.Site.IsSiteLanguage(in.Lang) {
 		lang = in.Lang
+	}
+	return in, lang, true
+}
+
+// crossSite refuses a post from another site: no Checkout Session, and the
+// page shows the gift as chosen, to start from our own page.
+func (h *handler) crossSite(w http.ResponseWriter, r *http.Request) {
+	h.Logger.Warn("donate: cross-origin post refused")
+	if in, lang, ok := h.readInput(w, r); ok {
+		h.refuse(w, r, lang, in, answer{http.StatusForbidden, "", "donate_error_forbidden"})
+	}
+}
+
+func (h *handler) post(w http.ResponseWriter, r *http.Request) {
+	in, lang, ok := h.readInput(w, r)
+	if !ok {
+		return
 	}
 	g, a := h.check(in)
 	if a != nil {
@@ -158,10 +210,29 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.refuse(w, r, lang, in, answer{http.StatusServiceUnavailable, "", "donate_error_not_configured"})
 		return
 	}
+	// Only a gift that will reach Stripe counts: a form to correct does not.
+	now := h.Now()
+	ok, retry, refund := h.limit.Reserve(h.ClientIP(r), now)
+	if !ok {
+		h.Logger.Warn("donate: rate limit reached")
+		w.Header().Set("Retry-After", web.RetryAfter(retry))
+		h.refuse(w, r, lang, in, answer{http.StatusTooManyRequests, "", "donate_error_busy"})
+		return
+	}
+	if ok, retry := h.ceiling.Allow(now); !ok {
+		refund() // the instance is busy, not this donor
+		h.Logger.Warn("donate: checkout sessions per minute reached")
+		w.Header().Set("Retry-After", web.RetryAfter(retry))
+		h.refuse(w, r, lang, in, answer{http.StatusTooManyRequests, "", "donate_error_busy_site"})
+		return
+	}
 	ctx, cancel := context.WithTimeout(r.Context(), requestTimeout)
 	defer cancel()
 	s, err := h.Stripe.CheckoutSessions.New(h.sessionParams(ctx, g, idempotencyKey(in.Token, g)))
 	if err != nil {
+		// Not the donor's doing: the place is given back (the ceiling
+		// keeps the call, which Stripe counted).
+		refund()
 		h.refuse(w, r, lang, in, h.stripeFailure(err))
 		return
 	}

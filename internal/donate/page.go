@@ -17,6 +17,7 @@ var messageIDs = []string{
 	"donate_error_amount_format", "donate_error_amount_min", "donate_error_amount_max",
 	"donate_error_frequency", "donate_error_lang", "donate_error_not_configured",
 	"donate_error_stripe", "donate_error_unavailable", "donate_product_once", "donate_product_monthly",
+	"donate_error_forbidden", "donate_error_busy", "donate_error_busy_site",
 }
 
 // The answer page sits in the site's page shell (internal/web), with the
@@ -90,7 +91,7 @@ func (d pageData) T(id string) string { return d.h.message(d.Lang, id) }
 func (h *handler) pageData(lang string, in input, a answer, msg string) pageData {
 	o := h.Site.Params.Organisation
 	title := h.message(lang, "donate_error_title")
-	if a.Status >= 500 {
+	if a.Status >= 500 || a.Status == http.StatusForbidden || a.Status == http.StatusTooManyRequests {
 		title = h.message(lang, "donate_error_unavailable_title")
 	}
 	d := pageData{
