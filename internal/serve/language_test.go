@@ -152,7 +152,8 @@ func TestRootRedirectCheckFindsFaults(t *testing.T) {
 		return fmt.Sprintf("[[redirects]]\n  from = \"/\"\n  to = \"/%s/\"\n  status = 302\n  force = true\n  conditions = { Language = [\"%s\"] }\n", lang, lang)
 	}
 	fallback := "[[redirects]]\n  from = \"/\"\n  to = \"/nl/\"\n  status = 302\n  force = true\n\n"
-	api := "[[redirects]]\n  from = \"/api/*\"\n  to = \"/.netlify/functions/:splat\"\n  status = 200\n\n"
+	// The /api/* rewrite with its rate-limit sub-table (kept last in the table).
+	api := "[[redirects]]\n  from = \"/api/*\"\n  to = \"/.netlify/functions/:splat\"\n  status = 200\n  [redirects.rate_limit]\n    window_limit = 60\n    window_size = 60\n    aggregate_by = [\"ip\", \"domain\"]\n\n"
 	for _, c := range []struct {
 		name     string
 		old, new string
