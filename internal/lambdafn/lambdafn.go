@@ -2,6 +2,16 @@
 // Netlify sends API Gateway (v1) proxy events to an AWS Lambda, and adds none
 // of netlify.toml's [[headers]] to function responses, so the handler gets
 // the functions' headers here.
+//
+// The adapter (aws-lambda-go-api-proxy's httpadapter) answers with every
+// header, Location included, in multiValueHeaders only, and deployed Netlify
+// Functions have been reported to ignore that field (netlify/cli#923:
+// "Netlify does not support multiValueHeaders in Functions, but netlify dev
+// does"; the same for Go functions in netlify/cli#4575). A 303 without its
+// Location, or a page without its Content-Security-Policy, would be the
+// result. So each header is written into `headers` as well (see
+// singleValued); netlify dev applies `headers` and then multiValueHeaders,
+// so a header written in both is still sent once.
 package lambdafn
 
 import (
@@ -9,6 +19,7 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"strings"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambda"
@@ -32,7 +43,37 @@ func NewProxy(getenv func(string) string, logger *slog.Logger, newHandler NewHan
 	if h, err = headers.API(h); err != nil {
 		return nil, err
 	}
-	return httpadapter.New(h).ProxyWithContext, nil
+	adapter := httpadapter.New(h)
+	return func(ctx context.Context, ev events.APIGatewayProxyRequest) (events.APIGatewayProxyResponse, error) {
+		resp, err := adapter.ProxyWithContext(ctx, ev)
+		resp.Headers = singleValued(resp.Headers, resp.MultiValueHeaders)
+		return resp, err
+	}, nil
+}
+
+// singleValued adds each header of multi to single, the response's
+// `headers`, and returns it. A header with several values is joined with
+// ", ", the one combination HTTP allows for a list-valued field (RFC 9110
+// section 5.3); Set-Cookie, which cannot be combined, stays in
+// multiValueHeaders alone, with its first value in `headers` so a platform
+// that reads only `headers` still sends one (the site sets no cookies).
+func singleValued(single map[string]string, multi map[string][]string) map[string]string {
+	if len(multi) == 0 {
+		return single
+	}
+	if single == nil {
+		single = make(map[string]string, len(multi))
+	}
+	for name, values := range multi {
+		switch {
+		case len(values) == 0:
+		case len(values) == 1 || http.CanonicalHeaderKey(name) == "Set-Cookie":
+			single[name] = values[0]
+		default:
+			single[name] = strings.Join(values, ", ")
+		}
+	}
+	return single
 }
 
 // Main is a function's whole main: it reads the process environment, logs
