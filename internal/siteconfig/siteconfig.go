@@ -43,6 +43,12 @@ type Donation struct {
 	Maximum  int    `toml:"maximum"`
 	// PortalURL is Stripe's customer-portal login page for monthly donors.
 	PortalURL string `toml:"portalURL"`
+	// The account for gifts by bank transfer; all empty until known (the
+	// site then says nothing about transfers and `payoke check` warns).
+	// IBANProblem and BICProblem validate them; `payoke check` does.
+	AccountHolder string `toml:"accountHolder"`
+	IBAN          string `toml:"iban"`
+	BIC           string `toml:"bic"`
 }
 
 // Language is one site language.
