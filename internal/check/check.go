@@ -149,6 +149,7 @@ func Site(ctx context.Context, root string) (*Report, error) {
 		checkStrings,
 		checkSupporters,
 		checkOrganisation,
+		checkBankTransfer,
 	} {
 		if err := ctx.Err(); err != nil {
 			return nil, err

@@ -23,6 +23,7 @@ type site struct {
 	root        string
 	defaultLang string
 	org         siteconfig.Organisation
+	donation    siteconfig.Donation
 	langs       []language // weight order
 	siteLangs   []string   // nl, en, fr
 	pages       []*page
@@ -37,7 +38,7 @@ func load(root string) (*site, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &site{root: root, defaultLang: cfg.DefaultLanguage, org: cfg.Params.Organisation, siteLangs: cfg.SiteLanguages()}
+	s := &site{root: root, defaultLang: cfg.DefaultLanguage, org: cfg.Params.Organisation, donation: cfg.Params.Donation, siteLangs: cfg.SiteLanguages()}
 	for _, l := range cfg.Languages {
 		name := englishNames[l.Lang]
 		if name == "" {
