@@ -3,6 +3,7 @@ package main
 import (
 	"github.com/payoke/site/internal/contact"
 	"github.com/payoke/site/internal/donate"
+	"github.com/payoke/site/internal/managegift"
 	"github.com/payoke/site/internal/serve"
 	"github.com/payoke/site/internal/webhook"
 )
@@ -14,5 +15,6 @@ func functions() []serve.Function {
 		{Name: "donate", New: donate.NewFromEnv},
 		{Name: "contact", New: contact.NewFromEnv},
 		{Name: "stripe-webhook", New: webhook.NewFromEnv},
+		{Name: "manage-gift", New: managegift.NewFromEnv},
 	}
 }
