@@ -1,16 +1,19 @@
 package webhook
 
 import (
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/payoke/site/internal/donate"
 	"github.com/payoke/site/internal/mail"
+	"github.com/payoke/site/internal/managegift/giftlink"
 )
 
 // mailIDs are the strings the mails need; New checks every language has them.
 var mailIDs = []string{
 	"donate_mail_greeting", "donate_mail_thanks_subject", "donate_mail_thanks_once", "donate_mail_thanks_monthly",
-	"donate_mail_thanks_use", "donate_mail_manage_portal", "donate_mail_manage_contact", "donate_mail_failed_subject",
+	"donate_mail_thanks_use", "donate_mail_manage_link", "donate_mail_manage_contact", "donate_mail_failed_subject",
 	"donate_mail_failed_body", "donate_mail_ended_subject", "donate_mail_ended_body", "donate_mail_signoff",
 	"donate_staff_gift_subject", "donate_staff_failed_subject", "donate_staff_invoice_failed_subject",
 	"donate_staff_ended_subject", "donate_staff_body", "donate_once", "donate_monthly",
@@ -66,23 +69,33 @@ func (h *handler) dashboardPath(g gift) string {
 	return "payments/" + g.PaymentID
 }
 
-// thanksMails: the donor's thank-you (with how to stop a monthly gift) and the staff notice.
+// thanksMails: the donor's thank-you (with how to change or stop a monthly gift) and the staff notice.
 func (h *handler) thanksMails(g gift) []outgoing {
 	paras := []string{
 		h.t(g.Lang, "donate_mail_thanks_"+g.Frequency, g, nil),
 		h.t(g.Lang, "donate_mail_thanks_use", g, nil),
 	}
 	if g.Frequency == "monthly" {
-		if p := h.Site.Params.Donation.PortalURL; p != "" {
-			paras = append(paras, h.t(g.Lang, "donate_mail_manage_portal", g, map[string]any{"URL": p}))
-		} else {
-			paras = append(paras, h.t(g.Lang, "donate_mail_manage_contact", g, nil))
-		}
+		paras = append(paras, h.manageParagraph(g))
 	}
 	return []outgoing{
 		{Part: "donor", Msg: h.donorMail(g, "donate_mail_thanks_subject", paras...)},
 		h.staffMail(g, "donate_staff_gift_subject", h.dashboardPath(g)),
 	}
+}
+
+// manageParagraph tells a monthly donor how to change or stop the gift: a
+// link to their own Billing Portal (/api/manage-gift, signed for
+// giftlink.Lifetime; once expired, the same link sends a new one), or,
+// without MANAGE_GIFT_SECRET, to call or write.
+func (h *handler) manageParagraph(g gift) string {
+	if h.Links != nil && g.Customer != "" {
+		if u, err := h.Links.URL(h.siteURL, g.Customer, g.Lang, time.Now()); err == nil {
+			hours := strconv.Itoa(int(giftlink.Lifetime / time.Hour))
+			return h.t(g.Lang, "donate_mail_manage_link", g, map[string]any{"URL": u, "Hours": hours})
+		}
+	}
+	return h.t(g.Lang, "donate_mail_manage_contact", g, nil)
 }
 
 // failedMails: a delayed payment (SEPA) did not go through.

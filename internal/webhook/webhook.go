@@ -27,6 +27,7 @@ import (
 	"github.com/payoke/site/internal/donate"
 	"github.com/payoke/site/internal/i18n"
 	"github.com/payoke/site/internal/mail"
+	"github.com/payoke/site/internal/managegift/giftlink"
 	"github.com/payoke/site/internal/siteconfig"
 	"github.com/payoke/site/internal/web"
 )
@@ -58,7 +59,11 @@ type Options struct {
 	StaffTo []string
 	// SiteURL starts the links in e-mails (SITE_URL).
 	SiteURL string
-	Logger  *slog.Logger
+	// Links signs the link to manage a monthly gift that the monthly
+	// thank-you carries (MANAGE_GIFT_SECRET, as /api/manage-gift checks it);
+	// nil: that mail asks the donor to call or write instead.
+	Links  *giftlink.Signer
+	Logger *slog.Logger
 	// Tolerance is the oldest signature accepted; 0: stripe-go's 5 minutes.
 	Tolerance time.Duration
 }
@@ -70,7 +75,7 @@ type handler struct {
 }
 
 // NewFromEnv reads STRIPE_WEBHOOK_SECRET, STRIPE_SECRET_KEY, STRIPE_API_URL,
-// SITE_URL, CONTACT_TO (default: the organisation's e-mail in config.toml)
+// SITE_URL, MANAGE_GIFT_SECRET, CONTACT_TO (default: the organisation's e-mail in config.toml)
 // and the mail settings of mail.FromEnv. Without the Stripe secrets it
 // returns a handler that answers 503, and logs what to set.
 func NewFromEnv(getenv func(string) string, logger *slog.Logger) (http.Handler, error) {
@@ -97,6 +102,9 @@ func NewFromEnv(getenv func(string) string, logger *slog.Logger) (http.Handler, 
 		if o.Stripe, err = donate.NewStripeClient(key, getenv("STRIPE_API_URL")); err != nil {
 			return nil, err
 		}
+	}
+	if o.Links, err = giftlink.FromEnv(getenv); err != nil {
+		logger.Warn("webhook: " + err.Error() + ", so monthly thank-you mails ask donors to call or write to change their gift instead of giving them a link")
 	}
 	if o.Stripe == nil || o.Secret == "" {
 		logger.Warn("webhook: STRIPE_SECRET_KEY or STRIPE_WEBHOOK_SECRET is not set, so /api/stripe-webhook answers 503. " +
@@ -319,6 +327,9 @@ func (h *handler) sessionGift(s stripe.CheckoutSession) (gift, bool) {
 	}
 	if s.Subscription != nil {
 		g.Subscription = s.Subscription.ID
+	}
+	if s.Customer != nil {
+		g.Customer = s.Customer.ID
 	}
 	if g.PaymentID == "" && g.Subscription == "" {
 		return gift{}, false

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -22,6 +23,7 @@ import (
 	"github.com/payoke/site/internal/donate/stripemock"
 	"github.com/payoke/site/internal/mail"
 	"github.com/payoke/site/internal/mail/mailtest"
+	"github.com/payoke/site/internal/managegift/giftlink"
 	"github.com/payoke/site/internal/web"
 	pwebhook "github.com/payoke/site/internal/webhook"
 )
@@ -32,6 +34,9 @@ func TestMain(m *testing.M) { os.Exit(stripemock.Run(m, &stripeMock)) }
 
 const secret = "whsec_test_secret"
 
+// manageSecret is MANAGE_GIFT_SECRET: it signs the manage link of the monthly thank-you.
+const manageSecret = "test-manage-gift-secret-0123456789abcdef"
+
 type fixture struct {
 	h    http.Handler
 	px   *stripemock.Proxy
@@ -41,10 +46,10 @@ type fixture struct {
 
 // setup wires the real handler to stripe-mock (through a recording proxy)
 // and to a real SMTP server.
-func setup(t *testing.T, portal string) fixture { return setupMail(t, portal, "") }
+func setup(t *testing.T) fixture { return setupMail(t, "") }
 
 // setupMail is setup with mail sent to smtpURL instead ("": the fixture's server).
-func setupMail(t *testing.T, portal, smtpURL string) fixture {
+func setupMail(t *testing.T, smtpURL string) fixture {
 	t.Helper()
 	px := stripeMock.NewProxy(t)
 	srv := mailtest.New(t)
@@ -61,13 +66,16 @@ func setupMail(t *testing.T, portal, smtpURL string) fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg.Params.Donation.PortalURL = portal
 	api, err := donate.NewStripeClient("sk_test_123", px.URL)
 	if err != nil {
 		t.Fatal(err)
 	}
+	links, err := giftlink.New(manageSecret)
+	if err != nil {
+		t.Fatal(err)
+	}
 	logs := &bytes.Buffer{}
-	h, err := pwebhook.New(pwebhook.Options{Site: cfg, Strings: cat, Stripe: api, Mail: sender, Secret: secret,
+	h, err := pwebhook.New(pwebhook.Options{Site: cfg, Strings: cat, Stripe: api, Mail: sender, Secret: secret, Links: links,
 		StaffTo: []string{"staff@payoke.be"}, SiteURL: "https://example.org", Logger: slog.New(slog.NewTextHandler(logs, nil))})
 	if err != nil {
 		t.Fatal(err)
@@ -91,6 +99,7 @@ func session(id, mode, status, lang, freq string, cents int64) map[string]any {
 	}
 	if mode == "subscription" {
 		s["subscription"] = "sub_" + id
+		s["customer"] = "cus_" + strings.TrimPrefix(id, "cs_")
 	} else {
 		s["payment_intent"] = "pi_" + id
 	}
@@ -147,7 +156,7 @@ func wantIn(t *testing.T, what, s string, subs ...string) {
 
 func TestOneOffGiftThanksDonorAndStaffOnce(t *testing.T) {
 	t.Parallel()
-	f := setup(t, "")
+	f := setup(t)
 	payload := event("evt_1", "checkout.session.completed", session("cs_1", "payment", "paid", "fr", "once", 2550))
 	if w := f.deliver(t, payload, webhook.UnsignedPayload{}); w.Code != http.StatusOK {
 		t.Fatalf("status %d %s", w.Code, w.Body)
@@ -195,26 +204,70 @@ func TestOneOffGiftThanksDonorAndStaffOnce(t *testing.T) {
 	}
 }
 
-func TestMonthlyGiftMailLinksThePortal(t *testing.T) {
+// The monthly thank-you carries the donor's own link to manage the gift
+// (GET /api/manage-gift?t=…, signed with MANAGE_GIFT_SECRET).
+func TestMonthlyGiftMailCarriesAManageLink(t *testing.T) {
 	t.Parallel()
-	portal := "https://billing.stripe.com/p/login/test_payoke"
-	f := setup(t, portal)
+	f := setup(t)
 	payload := event("evt_2", "checkout.session.completed", session("cs_2", "subscription", "paid", "nl", "monthly", 1000))
 	if w := f.deliver(t, payload, webhook.UnsignedPayload{}); w.Code != http.StatusOK {
 		t.Fatalf("status %d %s", w.Code, w.Body)
 	}
 	m := f.mails(t, 2)
 	wantIn(t, "donor subject", m[0].Subject, "Bedankt voor je gift aan Payoke")
-	wantIn(t, "donor body", m[0].Body, "elke maand €\u00a010 geeft", portal)
+	wantIn(t, "donor body", m[0].Body, "elke maand €\u00a010 geeft", "Open deze link:\r\nhttps://example.org/api/manage-gift?t=v1.cus_2.nl.",
+		"werkt hij 4 uur")
+	if strings.Contains(m[0].Body, "Bel ons op") {
+		t.Error("the mail still says to call to change the gift")
+	}
+	tok := regexp.MustCompile(`manage-gift\?t=(\S+)`).FindStringSubmatch(m[0].Body)
+	links, _ := giftlink.New(manageSecret)
+	if tok == nil {
+		t.Fatal("no link")
+	}
+	if c, err := links.Verify(tok[1], time.Now()); err != nil || c.Customer != "cus_2" || c.Lang != "nl" {
+		t.Errorf("link %q: %+v %v", tok[1], c, err)
+	}
 	wantIn(t, "staff body", m[1].Body, "subscriptions/sub_cs_2", "Elke maand")
+	if strings.Contains(m[1].Body, "manage-gift") {
+		t.Error("the staff notice holds the donor's link")
+	}
+	if strings.Contains(f.logs.String(), "cus_2") || strings.Contains(f.logs.String(), tok[1]) {
+		t.Error("the log holds the customer or the link")
+	}
 	// The marker sits on the Subscription; a duplicate sends nothing.
 	f.deliver(t, payload, webhook.UnsignedPayload{})
 	f.mails(t, 2)
 }
 
+// Without MANAGE_GIFT_SECRET the monthly thank-you says to call or write.
+func TestMonthlyGiftMailWithoutManageSecret(t *testing.T) {
+	t.Parallel()
+	srv := mailtest.New(t)
+	px := stripeMock.NewProxy(t)
+	env := map[string]string{"STRIPE_SECRET_KEY": "sk_test_123", "STRIPE_API_URL": px.URL, "STRIPE_WEBHOOK_SECRET": secret,
+		"SMTP_URL": srv.URL(), "MAIL_FROM": "website@payoke.be", "SITE_URL": "https://example.org"}
+	logs := &bytes.Buffer{}
+	h, err := pwebhook.NewFromEnv(func(k string) string { return env[k] }, slog.New(slog.NewTextHandler(logs, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := fixture{h: h, px: px, smtp: srv, logs: logs}
+	if w := f.deliver(t, event("evt_2b", "checkout.session.completed", session("cs_2b", "subscription", "paid", "en", "monthly", 1000)),
+		webhook.UnsignedPayload{}); w.Code != http.StatusOK {
+		t.Fatalf("status %d %s", w.Code, w.Body)
+	}
+	m := f.mails(t, 2)
+	wantIn(t, "donor body", m[0].Body, "To change or stop your monthly gift, call us on +32 3 201 16 90 or write to admin@payoke.be.")
+	if strings.Contains(m[0].Body, "manage-gift") {
+		t.Error("a link without a secret")
+	}
+	wantIn(t, "log", logs.String(), "MANAGE_GIFT_SECRET is not set")
+}
+
 func TestDelayedPaymentIsThankedWhenItSucceeds(t *testing.T) {
 	t.Parallel()
-	f := setup(t, "")
+	f := setup(t)
 	s := session("cs_3", "payment", "unpaid", "en", "once", 5000)
 	if w := f.deliver(t, event("evt_3a", "checkout.session.completed", s), webhook.UnsignedPayload{}); w.Code != http.StatusOK {
 		t.Fatalf("status %d", w.Code)
@@ -233,7 +286,7 @@ func TestDelayedPaymentIsThankedWhenItSucceeds(t *testing.T) {
 
 func TestDelayedPaymentFailed(t *testing.T) {
 	t.Parallel()
-	f := setup(t, "")
+	f := setup(t)
 	s := session("cs_4", "payment", "unpaid", "en", "once", 3000)
 	if w := f.deliver(t, event("evt_4", "checkout.session.async_payment_failed", s), webhook.UnsignedPayload{}); w.Code != http.StatusOK {
 		t.Fatalf("status %d", w.Code)
@@ -245,7 +298,7 @@ func TestDelayedPaymentFailed(t *testing.T) {
 
 func TestMonthlyGiftEndedAndInvoiceFailed(t *testing.T) {
 	t.Parallel()
-	f := setup(t, "")
+	f := setup(t)
 	f.px.Set("/v1/customers/cus_9", "email", "monthly@example.org")
 	sub := map[string]any{"id": "sub_9", "object": "subscription", "customer": "cus_9", "status": "canceled",
 		"metadata": map[string]string{"lang": "en", "frequency": "monthly"},
@@ -282,7 +335,7 @@ func TestMonthlyGiftEndedAndInvoiceFailed(t *testing.T) {
 
 func TestSessionsOfOtherProductsAreIgnored(t *testing.T) {
 	t.Parallel()
-	f := setup(t, "")
+	f := setup(t)
 	s := session("cs_x", "payment", "paid", "en", "once", 2500)
 	s["metadata"] = map[string]string{}
 	if w := f.deliver(t, event("evt_x", "checkout.session.completed", s), webhook.UnsignedPayload{}); w.Code != http.StatusOK {
@@ -296,7 +349,7 @@ func TestSessionsOfOtherProductsAreIgnored(t *testing.T) {
 
 func TestRefusedDeliveries(t *testing.T) {
 	t.Parallel()
-	f := setup(t, "")
+	f := setup(t)
 	good := event("evt_r", "checkout.session.completed", session("cs_r", "payment", "paid", "en", "once", 2500))
 	var other map[string]any
 	json.Unmarshal(good, &other)
@@ -346,7 +399,7 @@ func TestRefusedDeliveries(t *testing.T) {
 // Stripe's clock a little ahead of ours (four minutes) is no reason to refuse.
 func TestSlightlyFutureTimestampAccepted(t *testing.T) {
 	t.Parallel()
-	f := setup(t, "")
+	f := setup(t)
 	payload := event("evt_ahead", "checkout.session.completed", session("cs_ahead", "payment", "paid", "en", "once", 2500))
 	if w := f.deliver(t, payload, webhook.UnsignedPayload{Timestamp: time.Now().Add(4 * time.Minute)}); w.Code != http.StatusOK {
 		t.Fatalf("status %d %s", w.Code, w.Body)
@@ -358,7 +411,7 @@ func TestSlightlyFutureTimestampAccepted(t *testing.T) {
 // nothing is marked; the retry then sends each mail once.
 func TestMailFailureIsRetried(t *testing.T) {
 	t.Parallel()
-	f := setup(t, "")
+	f := setup(t)
 	payload := event("evt_m", "checkout.session.completed", session("cs_m", "payment", "paid", "nl", "once", 2500))
 	f.smtp.FailWith(errors.New("mailbox busy"))
 	if w := f.deliver(t, payload, webhook.UnsignedPayload{}); w.Code != http.StatusInternalServerError {
@@ -386,7 +439,7 @@ func TestMailFailureIsRetried(t *testing.T) {
 // before the platform's 10 s limit.
 func TestStuckMailServerAnswersInTime(t *testing.T) {
 	t.Parallel()
-	f := setupMail(t, "", mailtest.Silent(t))
+	f := setupMail(t, mailtest.Silent(t))
 	start := time.Now()
 	w := f.deliver(t, event("evt_s", "checkout.session.completed", session("cs_s", "payment", "paid", "en", "once", 2500)), webhook.UnsignedPayload{})
 	if took := time.Since(start); w.Code != http.StatusInternalServerError || took > 9*time.Second {
@@ -398,7 +451,7 @@ func TestStuckMailServerAnswersInTime(t *testing.T) {
 // neither the server's reply nor go-mail's error puts it in the log.
 func TestRefusedDonorAddressStaysOutOfTheLog(t *testing.T) {
 	t.Parallel()
-	f := setup(t, "")
+	f := setup(t)
 	f.smtp.RefuseRecipient("donor@example.org")
 	w := f.deliver(t, event("evt_r", "checkout.session.completed", session("cs_r", "payment", "paid", "fr", "once", 2500)), webhook.UnsignedPayload{})
 	if w.Code != http.StatusInternalServerError {
@@ -445,7 +498,7 @@ func fromEnv(t *testing.T, stripeURL string, srv *mailtest.Server, extra map[str
 // to every address on it, as the contact form's messages do.
 func TestStaffNoticeGoesToEveryContactTo(t *testing.T) {
 	t.Parallel()
-	f := setup(t, "")
+	f := setup(t)
 	f.h = fromEnv(t, f.px.URL, f.smtp, map[string]string{"CONTACT_TO": "a@x.test, Staff B <b@x.test>"})
 	payload := event("evt_list", "checkout.session.completed", session("cs_list", "payment", "paid", "en", "once", 2500))
 	if w := f.deliver(t, payload, webhook.UnsignedPayload{}); w.Code != http.StatusOK {
