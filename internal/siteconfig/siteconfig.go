@@ -41,8 +41,6 @@ type Donation struct {
 	Presets  []int  `toml:"presets"`
 	Minimum  int    `toml:"minimum"`
 	Maximum  int    `toml:"maximum"`
-	// PortalURL is Stripe's customer-portal login page for monthly donors.
-	PortalURL string `toml:"portalURL"`
 	// The account for gifts by bank transfer; all empty until known (the
 	// site then says nothing about transfers and `payoke check` warns).
 	// IBANProblem and BICProblem validate them; `payoke check` does.
@@ -131,11 +129,6 @@ func (c *Config) validate() error {
 	}
 	if d.Minimum < 1 || d.Maximum <= d.Minimum {
 		errs = append(errs, fmt.Errorf("params.donation: minimum %d and maximum %d do not make a range", d.Minimum, d.Maximum))
-	}
-	if d.PortalURL != "" {
-		if u, err := url.Parse(d.PortalURL); err != nil || u.Scheme != "https" || u.Host == "" {
-			errs = append(errs, fmt.Errorf("params.donation.portalURL %q must be empty or an https URL", d.PortalURL))
-		}
 	}
 	for _, p := range d.Presets {
 		if p < d.Minimum || p > d.Maximum {

@@ -58,15 +58,6 @@ func TestLoadRejectsBadDonationRange(t *testing.T) {
 	}
 }
 
-func TestLoadRejectsNonHTTPSPortalURL(t *testing.T) {
-	for portal, ok := range map[string]bool{"": true, "https://billing.stripe.com/p/login/test_abc": true, "http://billing.stripe.com/p/login/x": false, "billing.stripe.com": false} {
-		fsys := configWith("minimum = 5\nmaximum = 10\nportalURL = \"" + portal + "\"")
-		if _, err := siteconfig.Load(fsys); (err == nil) != ok {
-			t.Errorf("portalURL %q: err = %v, want ok = %v", portal, err, ok)
-		}
-	}
-}
-
 func TestEnterpriseNumberProblem(t *testing.T) {
 	t.Parallel()
 	for _, ok := range []string{"0123.456.749", "0123456749", "1000.000.021", "1000000021", "0000.000.097"} {
