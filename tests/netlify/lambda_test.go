@@ -62,6 +62,7 @@ func TestArchivesAnswerAsLambda(t *testing.T) {
 		"SMTP_URL=" + smtp.URL(),
 		"MAIL_FROM=Payoke <website@payoke.be>",
 		"CONTACT_TO=staff@payoke.be",
+		"MANAGE_GIFT_SECRET=lambda-test-manage-gift-secret-0123456789",
 	}
 	form := map[string]string{"Content-Type": "application/x-www-form-urlencoded", "Host": "www.payoke.be"}
 	signed := checkoutEvent(7)
@@ -84,6 +85,8 @@ func TestArchivesAnswerAsLambda(t *testing.T) {
 			event: events.APIGatewayProxyRequest{HTTPMethod: "POST", Path: "/api/contact", Headers: form, Body: "message=Please+call+me&name=Ana+Test&lang=en"}},
 		{name: "contact 400", fn: "contact", status: http.StatusBadRequest, body: "Please call me tonight",
 			event: events.APIGatewayProxyRequest{HTTPMethod: "POST", Path: "/api/contact", Headers: form, Body: "message=Please+call+me+tonight&email=nope&lang=en"}},
+		{name: "manage-gift", fn: "manage-gift", status: http.StatusSeeOther, location: `^/en/.*check-your-mailbox/$`,
+			event: events.APIGatewayProxyRequest{HTTPMethod: "POST", Path: "/api/manage-gift", Headers: form, Body: "email=someone%40example.org&lang=en"}},
 		{name: "webhook signed", fn: "stripe-webhook", status: http.StatusOK,
 			event: events.APIGatewayProxyRequest{HTTPMethod: "POST", Path: "/api/stripe-webhook", Body: string(signed),
 				Headers: map[string]string{"Content-Type": "application/json", "Stripe-Signature": sig.Header}}},
@@ -119,8 +122,17 @@ func TestArchivesAnswerAsLambda(t *testing.T) {
 			}
 		})
 	}
-	if n := len(smtp.Messages()); n != 3 {
-		t.Errorf("the SMTP server got %d messages, want 3 (the contact message, the webhook's thank-you and staff notice)", n)
+	staff, donor := 0, 0
+	for _, m := range smtp.Messages() {
+		switch strings.Join(m.To, ",") {
+		case "staff@payoke.be":
+			staff++
+		case "donor7@example.org":
+			donor++
+		}
+	}
+	if staff != 2 || donor != 1 {
+		t.Errorf("mail to staff %d, to the donor %d; want 2 (the contact message, the webhook's notice) and 1 (the thank-you)", staff, donor)
 	}
 }
 

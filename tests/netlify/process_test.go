@@ -144,7 +144,7 @@ func startNetlifyDev(t *testing.T, tl tools, dir string, env []string) string {
 	cmd.Env = tl.env(append(env, "SITE_URL="+url)...)
 	p := startProcess(t, cmd)
 	var loaded []*regexp.Regexp
-	for _, name := range functionNames {
+	for _, name := range functionNames(t, dir) {
 		loaded = append(loaded, regexp.MustCompile(`Loaded function `+regexp.QuoteMeta(name)+`\b`))
 	}
 	p.waitFor(t, 4*time.Minute, append([]*regexp.Regexp{regexp.MustCompile(`Local dev server ready`)}, loaded...)...)
