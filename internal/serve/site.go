@@ -52,9 +52,9 @@ func (s *siteHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		case route.Status == http.StatusOK && strings.HasPrefix(to, functionsPrefix):
 			s.function(w, r, strings.TrimPrefix(to, functionsPrefix))
 		case route.Status == http.StatusOK:
-			s.file(w, r, p, strings.TrimPrefix(to, "/"), http.StatusOK)
+			s.file(w, r, to, strings.TrimPrefix(to, "/"), http.StatusOK)
 		case route.Status == http.StatusNotFound:
-			s.file(w, r, p, strings.TrimPrefix(to, "/"), http.StatusNotFound)
+			s.file(w, r, to, strings.TrimPrefix(to, "/"), http.StatusNotFound)
 		default:
 			s.setHeaders(w, p)
 			http.Redirect(w, r, to, route.Status)
@@ -108,7 +108,10 @@ func (s *siteHandler) setHeaders(w http.ResponseWriter, p string) {
 	}
 }
 
-// file answers with a file of the site, with the headers for the path asked.
+// file answers with a file of the site, with the headers of path p: the
+// path asked for, or for a rewrite its target (the file served), as Netlify
+// Dev matches [[headers]] (tests/netlify), so a 404 anywhere gets the page
+// policy of the 404 page it shows.
 func (s *siteHandler) file(w http.ResponseWriter, r *http.Request, p, name string, status int) {
 	s.setHeaders(w, p)
 	f, err := s.files.Open(name)
