@@ -40,6 +40,7 @@ func TestBrowser(t *testing.T) {
 			"header":            func(t *testing.T) { s.testHeader(t, pages) },
 			"help-first-screen": s.testHelpFirstScreen,
 			"language":          func(t *testing.T) { s.testLanguageSwitcher(t, pages) },
+			"manage-gift":       s.testManageGift,
 			"professional":      s.testProfessional,
 			"quick-exit":        s.testQuickExit,
 			"right-to-left":     s.testRightToLeft,
@@ -80,6 +81,7 @@ func startSuite(t *testing.T, tl tools) (*suite, *mailtest.Server) {
 		"SMTP_URL=" + mail.URL(),
 		"MAIL_FROM=website@payoke.test",
 		"CONTACT_TO=staff@payoke.test",
+		"MANAGE_GIFT_SECRET=browser-test-manage-gift-secret-0123456789",
 	})
 	s := &suite{
 		browser: newBrowser(t, tl.chromium),
