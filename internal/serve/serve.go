@@ -4,6 +4,7 @@
 package serve
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -14,6 +15,8 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
+	"sort"
 	"strings"
 	"sync"
 	"syscall"
@@ -120,7 +123,7 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout,
 
 	srv := newServer(dest, routes, hdrs, api, logger)
 	serveErr := make(chan error, 1)
-	wg.Go(func() { serveErr <- srv.Serve(ln) })
+	wg.Go(func() { serveErr <- srv.Serve(withHeaders(ln, hdrs)) })
 	fmt.Fprintf(stdout, "Payoke runs at %s (edits show on reload; Ctrl-C stops it)\n", baseURL)
 
 	var runErr error
@@ -160,12 +163,14 @@ const (
 // newServer is the local server: the site in dest and the functions.
 func newServer(dest string, routes []Route, hdrs *headers.Set, api map[string]http.Handler, logger *slog.Logger) *http.Server {
 	return &http.Server{
-		Handler:           pagesReadOnly(NewHandler(dest, routes, hdrs, api, logger), routes, hdrs),
+		Handler:           NewHandler(dest, routes, hdrs, api, logger),
 		ReadHeaderTimeout: readHeaderTimeout,
 		ReadTimeout:       readTimeout,
 		WriteTimeout:      writeTimeout,
 		IdleTimeout:       idleTimeout,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+		// OPTIONS * reaches cleanPaths, which answers with the headers.
+		DisableGeneralOptionsHandler: true,
 	}
 }
 
@@ -185,6 +190,93 @@ func pagesReadOnly(site http.Handler, routes []Route, hdrs *headers.Set) http.Ha
 		w.Header().Set("Allow", "GET, HEAD")
 		http.Error(w, "method not allowed: this address is a page of the site", http.StatusMethodNotAllowed)
 	})
+}
+
+// withHeaders wraps the listener's connections so that the answers net/http
+// writes on its own, before any handler runs, carry the headers of "/" (the
+// headers netlify.toml gives every response, and the page policy) like every
+// other answer: its 400 for a malformed request (a bad request line, header
+// or Host), 431 for headers over MaxHeaderBytes, 501 for an unknown
+// Transfer-Encoding, 505 for an unknown HTTP version and 417 for an unknown
+// Expect. net/http has no hook for these: it writes the first four straight
+// to the connection, and the 417 with a header map no handler saw. A
+// handler-side header limit (a larger MaxHeaderBytes) would only move the
+// bare 431 further out, and nothing in net/http lets a handler see a request
+// it could not parse, so this small wrapper is the one place that covers all
+// of them. It changes nothing else: see headerConn.Write.
+func withHeaders(ln net.Listener, hdrs *headers.Set) net.Listener {
+	h := hdrs.For("/")
+	l := &headerListener{Listener: ln}
+	for name := range h {
+		l.names = append(l.names, name)
+	}
+	sort.Strings(l.names)
+	for _, name := range l.names {
+		l.lines = append(l.lines, []byte(name+": "+h.Get(name)+"\r\n"))
+	}
+	return l
+}
+
+type headerListener struct {
+	net.Listener
+	names []string // the headers' names, sorted
+	lines [][]byte // "Name: value\r\n" for each
+}
+
+func (l *headerListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	return &headerConn{Conn: c, l: l}, nil
+}
+
+type headerConn struct {
+	net.Conn
+	l *headerListener
+}
+
+// ownAnswer matches the header of an answer net/http makes itself: a
+// status it gives on its own, Connection: close among the header lines, then
+// the header's end. The handlers never answer so without the headers.
+var ownAnswer = regexp.MustCompile(`\AHTTP/1\.[01] (?:400|417|431|501|505) [^\r\n]*\r\n(?:[A-Za-z-]+: [^\r\n]*\r\n)*?Connection: close\r\n(?:[A-Za-z-]+: [^\r\n]*\r\n)*\r\n`)
+
+// Write adds the headers missing from an answer of net/http's own: a write
+// that starts with its status line and holds its whole header. net/http
+// writes each of these in one Write (straight to the connection, or the 417
+// from its 4 KB buffer). Every other write passes as it is.
+func (c *headerConn) Write(p []byte) (int, error) {
+	if !bytes.HasPrefix(p, []byte("HTTP/1.")) {
+		return c.Conn.Write(p)
+	}
+	m := ownAnswer.FindIndex(p)
+	if m == nil {
+		return c.Conn.Write(p)
+	}
+	head := p[:m[1]]
+	eol := bytes.IndexByte(p, '\n') + 1
+	out := append([]byte(nil), p[:eol]...)
+	for i, name := range c.l.names {
+		if !bytes.Contains(head, []byte("\r\n"+name+":")) {
+			out = append(out, c.l.lines[i]...)
+		}
+	}
+	if len(out) == eol {
+		return c.Conn.Write(p)
+	}
+	if _, err := c.Conn.Write(append(out, p[eol:]...)); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+// CloseWrite lets net/http half-close the connection after its 431, so the
+// client reads the answer before the connection is reset.
+func (c *headerConn) CloseWrite() error {
+	if cw, ok := c.Conn.(interface{ CloseWrite() error }); ok {
+		return cw.CloseWrite()
+	}
+	return nil
 }
 
 // toFunction reports whether a route of netlify.toml leads r to a function.

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"net/url"
 	"os"
 	"path"
 	"strings"
@@ -16,7 +17,9 @@ import (
 
 // NewHandler serves the built site in dir the way Netlify serves public/:
 // the routes of netlify.toml in order (functions, language redirect, pages
-// not found), pretty URLs, and the headers of netlify.toml on every response.
+// not found), pretty URLs, and the headers of netlify.toml on every response,
+// the redirect from an unclean path (cleanPaths) and the 405 for a page
+// posted to (pagesReadOnly) included; withHeaders adds them to net/http's own.
 // functions maps a function's name to its handler, mounted at /api/<name>.
 func NewHandler(dir string, routes []Route, hdrs *headers.Set, functions map[string]http.Handler, logger *slog.Logger) http.Handler {
 	api := make(map[string]http.Handler, len(functions))
@@ -25,9 +28,49 @@ func NewHandler(dir string, routes []Route, hdrs *headers.Set, functions map[str
 		api[name] = hdrs.API(h)
 	}
 	s := &siteHandler{files: os.DirFS(dir), routes: routes, hdrs: hdrs, api: api, logger: logger}
-	mux := http.NewServeMux() // cleans paths (.., //) before s sees them
-	mux.Handle("/", s)
-	return mux
+	return cleanPaths(pagesReadOnly(s, routes, hdrs), hdrs)
+}
+
+// cleanPaths sends a request for an unclean path (//nl/, /nl/../en/,
+// /nl/./) to the clean one before the site sees it, as http.ServeMux would
+// (and with its status, 307), but with the headers netlify.toml gives the
+// clean path: a ServeMux answers these itself, without them. A request for
+// "*" (OPTIONS * and the like) is not one for a page: 400, with the headers
+// of "/", where a ServeMux gives a bare 400 and net/http's own OPTIONS *
+// handler a bare 200 (newServer turns that one off).
+func cleanPaths(next http.Handler, hdrs *headers.Set) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.RequestURI == "*" {
+			copyHeaders(w, hdrs.For("/"))
+			w.Header().Set("Connection", "close")
+			http.Error(w, "bad request: no page is asked for", http.StatusBadRequest)
+			return
+		}
+		p := r.URL.Path
+		if p == "" || p[0] != '/' {
+			p = "/" + p
+		}
+		clean := path.Clean(p)
+		if strings.HasSuffix(p, "/") && clean != "/" {
+			clean += "/"
+		}
+		if clean != r.URL.Path {
+			copyHeaders(w, hdrs.For(clean))
+			if w.Header().Get("Cache-Control") == "" {
+				w.Header().Set("Cache-Control", headers.DefaultCacheControl)
+			}
+			u := url.URL{Path: clean, RawQuery: r.URL.RawQuery}
+			http.Redirect(w, r, u.String(), http.StatusTemporaryRedirect)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func copyHeaders(w http.ResponseWriter, h http.Header) {
+	for name, values := range h {
+		w.Header()[name] = values
+	}
 }
 
 type siteHandler struct {
