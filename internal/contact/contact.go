@@ -71,8 +71,9 @@ func New(o Options) http.Handler {
 		now: o.Now, minFill: o.MinFill, maxBody: o.MaxBody, clientIP: o.ClientIP,
 		known: map[string]bool{},
 		// A help language translates the form and its main answers; any
-		// other string shows in English rather than in Dutch.
-		strings: o.Strings.WithFallback(fallbackLang),
+		// other string shows in English rather than in Dutch. The strings
+		// name the organisation of o.Site (web.Strings).
+		strings: web.Strings(o.Site, o.Strings).WithFallback(fallbackLang),
 	}
 	var all []string
 	for _, l := range o.Site.Languages {

@@ -504,8 +504,9 @@ func TestBadInputShowsTheFormAgain(t *testing.T) {
 	}
 	assertNoStore(t, w, "text/html")
 	body := w.Body.String()
+	cfg, _ := loadSite(t)
 	for _, want := range []string{
-		`<html lang="fr-BE"`, "<title>Erreur : Vérifiez votre message – Payoke</title>",
+		`<html lang="fr-BE"`, "<title>Erreur : Vérifiez votre message – " + cfg.Params.Organisation.LegalName + "</title>",
 		// GOV.UK's error summary: first in main, focused, each item leading to its field.
 		"<main id=\"main\" tabindex=\"-1\">\n<div class=\"error-summary\" id=\"error-summary\" tabindex=\"-1\" autofocus",
 		`<a href="#contact-message">Écrivez un message.</a>`, `<a href="#contact-email">Indiquez une adresse`,

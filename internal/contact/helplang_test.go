@@ -47,7 +47,7 @@ func TestHelpLanguageEmptyMessage(t *testing.T) {
 	if w.Code != http.StatusBadRequest {
 		t.Fatalf("status %d, want 400", w.Code)
 	}
-	_, cat := loadSite(t)
+	cfg, cat := loadSite(t)
 	ro := func(id string) string {
 		s, err := cat.T("ro", id, nil)
 		if err != nil {
@@ -58,7 +58,7 @@ func TestHelpLanguageEmptyMessage(t *testing.T) {
 	page := w.Body.String()
 	for _, want := range []string{
 		`<html lang="ro" dir="ltr">`,
-		"<title>" + ro("form_error_prefix") + " " + ro("contact_errors_title") + " – Payoke</title>",
+		"<title>" + ro("form_error_prefix") + " " + ro("contact_errors_title") + " – " + cfg.Params.Organisation.LegalName + "</title>",
 		`<a href="#contact-message">` + ro("contact_error_message_required") + `</a>`,
 		ro("form_error_summary"), ro("contact_message"), ro("contact_send"), ro("quick_exit"),
 		// What the person typed is kept, escaped.

@@ -97,6 +97,7 @@ func New(o Options) (http.Handler, error) {
 	if o.Site == nil || o.Strings == nil {
 		return nil, errors.New("donate: site config and strings are required")
 	}
+	o.Strings = web.Strings(o.Site, o.Strings) // they name o.Site's organisation
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}

@@ -248,7 +248,7 @@ func TestBadInput(t *testing.T) {
 			prefix, _ := cat.T(lang, "form_error_prefix", nil)
 			title, _ := cat.T(lang, "donate_error_title", nil)
 			summary := "<main id=\"main\" tabindex=\"-1\">\n<div class=\"error-summary\" id=\"error-summary\" tabindex=\"-1\" autofocus"
-			if !strings.Contains(page, "<title>"+prefix+" "+title+" – Payoke</title>") || !strings.Contains(page, summary) || strings.Count(page, "autofocus") != 1 {
+			if !strings.Contains(page, "<title>"+prefix+" "+title+" – "+cfg.Params.Organisation.LegalName+"</title>") || !strings.Contains(page, summary) || strings.Count(page, "autofocus") != 1 {
 				t.Errorf("no error summary first in main, or no %q in the title:\n%s", prefix, page)
 			}
 			if id, ok := map[string]string{"amount": "donate-amount-other", "frequency": "donate-frequency-once"}[c.field]; ok &&

@@ -19,6 +19,8 @@ type Catalog struct {
 	localizers map[string]*goi18n.Localizer
 	// fallback, when set, answers for a string a language lacks (see WithFallback).
 	fallback string
+	// data fills every string's template under the caller's own data (see WithData).
+	data map[string]any
 }
 
 // Load parses the i18n/*.toml files in fsys once: those of langs, or every
@@ -56,9 +58,9 @@ func Load(fsys fs.FS, defaultLang string, langs ...string) (*Catalog, error) {
 }
 
 // T returns the string id in lang, filled with data (keys as in the TOML
-// templates, e.g. {{ .Number }}). A missing string is an error, so tests
-// catch it before readers do; a catalog made by WithFallback first tries its
-// fallback language.
+// templates, e.g. {{ .Number }}) over the catalog's own data (WithData). A
+// missing string is an error, so tests catch it before readers do; a catalog
+// made by WithFallback first tries its fallback language.
 func (c *Catalog) T(lang, id string, data map[string]any) (string, error) {
 	s, err := c.t(lang, id, data)
 	if err != nil && c.fallback != "" && c.fallback != lang {
@@ -76,7 +78,33 @@ func (c *Catalog) t(lang, id string, data map[string]any) (string, error) {
 	if !ok {
 		return "", fmt.Errorf("no strings for language %q", lang)
 	}
+	if len(c.data) > 0 {
+		merged := make(map[string]any, len(c.data)+len(data))
+		for k, v := range c.data {
+			merged[k] = v
+		}
+		for k, v := range data {
+			merged[k] = v
+		}
+		data = merged
+	}
 	return l.Localize(&goi18n.LocalizeConfig{MessageID: id, TemplateData: data})
+}
+
+// WithData returns the same strings, where every string's template is
+// filled with data under what each call passes (a call's own key wins). The
+// functions give it the organisation's name, {{ .Name }} in i18n/*.toml, as
+// Hugo's templates pass it to T: a string never types the name itself.
+func (c *Catalog) WithData(data map[string]any) *Catalog {
+	cp := *c
+	cp.data = make(map[string]any, len(c.data)+len(data))
+	for k, v := range c.data {
+		cp.data[k] = v
+	}
+	for k, v := range data {
+		cp.data[k] = v
+	}
+	return &cp
 }
 
 // Has reports whether lang's own file holds the string id (no fallback).

@@ -97,3 +97,25 @@ func TestTOrID(t *testing.T) {
 		t.Errorf("MustT, the old name, gives %q, not what TOrID gives", got)
 	}
 }
+
+// WithData fills every string with the catalog's data, under what a call
+// passes: the functions give it the organisation's name ({{ .Name }}).
+func TestWithData(t *testing.T) {
+	c, err := i18n.Load(site.Files, "nl", "nl", "en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	named := c.WithData(map[string]any{"Name": "Centrum Voorbeeld", "Number": "999"})
+	if got, want := named.TOrID("en", "help_call_payoke", nil), "Call Centrum Voorbeeld"; got != want {
+		t.Errorf("the catalog's Name: got %q, want %q", got, want)
+	}
+	if got, want := named.TOrID("en", "emergency", map[string]any{"Number": "112"}), "In danger? Call 112 now."; got != want {
+		t.Errorf("a call's own data wins: got %q, want %q", got, want)
+	}
+	if got := c.TOrID("en", "help_call_payoke", nil); got == named.TOrID("en", "help_call_payoke", nil) {
+		t.Errorf("WithData changed the catalog it was made from: %q", got)
+	}
+	if got, want := named.WithFallback("en").TOrID("nl", "help_call_payoke", nil), "Bel Centrum Voorbeeld"; got != want {
+		t.Errorf("WithFallback keeps the data: got %q, want %q", got, want)
+	}
+}

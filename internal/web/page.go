@@ -37,18 +37,20 @@ type Page struct {
 // as a whole.
 type Problem struct{ Href, Text string }
 
-// Shell holds the fixed strings and links of every page, in its language.
+// Shell holds the fixed strings and links of every page, in its language,
+// and the organisation's name (params.organisation.legalName) that ends the title.
 type Shell struct {
-	Stylesheet, Skip, Exit, ExitHint, ExitURL, ErrorPrefix, ErrorSummary string
+	Stylesheet, Skip, Exit, ExitHint, ExitURL, ErrorPrefix, ErrorSummary, Name string
 }
 
 // NewPage fills the shell for lang, with lang's locale and direction.
 func NewPage(cfg *siteconfig.Config, cat *i18n.Catalog, lang, title string) Page {
-	t := func(id string) string { return cat.MustT(lang, id, nil) }
+	t := func(id string) string { return cat.TOrID(lang, id, nil) }
 	p := Page{Lang: lang, Locale: lang, Dir: "ltr", Title: title, Shell: Shell{
 		Stylesheet: Stylesheet, Skip: t("skip_to_content"), Exit: t("quick_exit"),
 		ExitHint: t("quick_exit_hint"), ExitURL: cfg.Params.QuickExit,
 		ErrorPrefix: t("form_error_prefix"), ErrorSummary: t("form_error_summary"),
+		Name: cfg.Params.Organisation.LegalName,
 	}}
 	for _, l := range cfg.Languages {
 		if l.Lang == lang {

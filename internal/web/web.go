@@ -5,6 +5,7 @@ package web
 
 import (
 	"encoding/json"
+	"io/fs"
 	"net/http"
 	"strings"
 
@@ -15,27 +16,44 @@ import (
 
 // LoadSite reads the config.toml and i18n strings embedded in the binary.
 func LoadSite() (*siteconfig.Config, *i18n.Catalog, error) {
-	cfg, err := siteconfig.Load(site.Files)
-	if err != nil {
-		return nil, nil, err
-	}
-	cat, err := i18n.Load(site.Files, cfg.DefaultLanguage, cfg.SiteLanguages()...)
-	return cfg, cat, err
+	return LoadSiteFS(site.Files, false)
 }
 
 // LoadSiteAllLanguages is LoadSite with the strings of every language in
 // config.toml, the help-only ones too: the contact form is on their pages.
 func LoadSiteAllLanguages() (*siteconfig.Config, *i18n.Catalog, error) {
-	cfg, err := siteconfig.Load(site.Files)
+	return LoadSiteFS(site.Files, true)
+}
+
+// LoadSiteFS reads config.toml and i18n/<lang>.toml from the root of fsys:
+// the embedded site.Files for LoadSite and LoadSiteAllLanguages, another
+// organisation's site in tests (tests/otherorg). The strings are those of
+// the site languages, or of every language in config.toml with
+// allLanguages; they are filled with the organisation's facts (Strings).
+func LoadSiteFS(fsys fs.FS, allLanguages bool) (*siteconfig.Config, *i18n.Catalog, error) {
+	cfg, err := siteconfig.Load(fsys)
 	if err != nil {
 		return nil, nil, err
 	}
-	langs := make([]string, len(cfg.Languages))
-	for i, l := range cfg.Languages {
-		langs[i] = l.Lang
+	langs := cfg.SiteLanguages()
+	if allLanguages {
+		langs = make([]string, len(cfg.Languages))
+		for i, l := range cfg.Languages {
+			langs[i] = l.Lang
+		}
 	}
-	cat, err := i18n.Load(site.Files, cfg.DefaultLanguage, langs...)
-	return cfg, cat, err
+	cat, err := i18n.Load(fsys, cfg.DefaultLanguage, langs...)
+	if err != nil {
+		return nil, nil, err
+	}
+	return cfg, Strings(cfg, cat), nil
+}
+
+// Strings returns cat with the organisation's name from cfg
+// (params.organisation.legalName) at hand to every string, as {{ .Name }}:
+// the strings never type it, and Hugo's templates pass the same value to T.
+func Strings(cfg *siteconfig.Config, cat *i18n.Catalog) *i18n.Catalog {
+	return cat.WithData(map[string]any{"Name": cfg.Params.Organisation.LegalName})
 }
 
 // WantsJSON reports a script asking for JSON instead of a page.

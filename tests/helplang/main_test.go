@@ -24,6 +24,7 @@ import (
 	"github.com/payoke/site/internal/hugobuild"
 	"github.com/payoke/site/internal/i18n"
 	"github.com/payoke/site/internal/siteconfig"
+	"github.com/payoke/site/internal/web"
 )
 
 // out is the built site, filled once by the first test and then only read.
@@ -77,6 +78,8 @@ func build(dest string) error {
 	if out.strings, err = i18n.Load(root.Files, out.cfg.DefaultLanguage); err != nil {
 		return err
 	}
+	// The strings name the organisation from config.toml, as Hugo's T is told to.
+	out.strings = web.Strings(out.cfg, out.strings)
 	out.files, out.pages = map[string][]byte{}, map[string]*html.Node{}
 	return filepath.WalkDir(dest, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {

@@ -1,7 +1,7 @@
 // Package otherorg builds the site of an invented second organisation,
-// "Centrum Voorbeeld" (this folder: its own config.toml, content and the few
-// strings that name it; our layouts, assets, i18n and archetypes through
-// Hugo module mounts) with the pinned Hugo, and checks that the result is its
+// "Centrum Voorbeeld" (this folder: its own config.toml and content; our
+// layouts, assets, i18n and archetypes through Hugo module mounts, the
+// strings naming it from its params.organisation.legalName) with the pinned Hugo, and checks that the result is its
 // site and not ours: no fact of ours in any built file, its own facts on its
 // pages, both of its languages everywhere. It is the proof that templates read
 // every organisation fact from config.toml.
@@ -364,4 +364,44 @@ func frontMatter(t *testing.T, file string) (key, url string) {
 		}
 	}
 	return key, url
+}
+
+// No built file shows "<no value>": what Go templates print for a field no
+// one filled, such as a T call on a string with {{ .Name }} that was not
+// given the name.
+func TestNoUnfilledString(t *testing.T) {
+	for name, b := range site(t) {
+		if i := bytes.Index(b, []byte("&lt;no value&gt;")); i >= 0 || bytes.Contains(b, []byte("<no value>")) {
+			t.Errorf("%s has a string without its data: …%s…", name, excerpt(text(b), max(0, i), 20))
+		}
+	}
+}
+
+// The strings that name the organisation ({{ .Name }} in our i18n files)
+// name this one on its pages, each as the functions write it in its
+// language: its legalName, from its config.toml, and no string of its own.
+func TestStringsNameIt(t *testing.T) {
+	files := site(t)
+	cfg, cat := fixtureSite(t)
+	for _, lang := range cfg.SiteLanguages() {
+		for _, id := range []string{"help_call_payoke", "contact_confidential", "contact_safe_hint", "donate_next_stripe"} {
+			want, err := cat.T(lang, id, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(want, cfg.Params.Organisation.LegalName) {
+				t.Errorf("%s %s = %q does not name %q", lang, id, want, cfg.Params.Organisation.LegalName)
+			}
+			found := false
+			for name, b := range files {
+				if strings.HasPrefix(name, lang+"/") && path.Ext(name) == ".html" && strings.Contains(text(b), want) {
+					found = true
+					break
+				}
+			}
+			if !found {
+				t.Errorf("no %s page shows %s as %q", lang, id, want)
+			}
+		}
+	}
 }
