@@ -16,6 +16,9 @@
 // headers and page. The few differences that are the tools', not ours, are
 // listed one by one in knownDifferences with their source.
 //
+// TestJourneysOnNetlifyDev drives Chromium (internal/browsertest) through
+// the donate and contact journeys on netlify dev, JavaScript on and off.
+//
 // Without node, the pinned CLI or Deno the tests skip on a laptop and fail
 // in CI (CI=true), as the browser tests do.
 package netlify
