@@ -61,6 +61,8 @@ type handler struct {
 	// (help-only ones too); known holds the same codes, for the form's lang.
 	langs *web.Languages
 	known map[string]bool
+	// fallback is fallbackLang, or the default language on a site without it.
+	fallback string
 }
 
 // New returns the /api/contact handler. It panics if SiteURL is not an
@@ -70,16 +72,20 @@ func New(o Options) http.Handler {
 		sender: o.Sender, to: o.To, site: o.Site, logger: o.Logger,
 		now: o.Now, minFill: o.MinFill, maxBody: o.MaxBody, clientIP: o.ClientIP,
 		known: map[string]bool{},
-		// A help language translates the form and its main answers; any
-		// other string shows in English rather than in Dutch. The strings
-		// name the organisation of o.Site (web.Strings).
-		strings: web.Strings(o.Site, o.Strings).WithFallback(fallbackLang),
 	}
 	var all []string
 	for _, l := range o.Site.Languages {
 		all = append(all, l.Lang)
 		h.known[l.Lang] = true
 	}
+	h.fallback = fallbackLang
+	if !h.known[fallbackLang] {
+		h.fallback = o.Site.DefaultLanguage
+	}
+	// A help language translates the form and its main answers; any other
+	// string shows in English rather than in Dutch. The strings name the
+	// organisation of o.Site (web.Strings).
+	h.strings = web.Strings(o.Site, o.Strings).WithFallback(h.fallback)
 	h.langs = web.NewLanguagesFrom(all, o.Site.DefaultLanguage)
 	if h.logger == nil {
 		h.logger = slog.New(slog.DiscardHandler)
@@ -182,7 +188,8 @@ func (u unconfigured) Send(context.Context, mail.Message) error { return u.err }
 
 // fallbackLang answers when the form's lang is unknown and Accept-Language
 // names no language of the site, and gives a help language the strings it
-// does not translate.
+// does not translate; a site without it (config.toml) uses its default
+// language instead.
 const fallbackLang = "en"
 
 // thanksPath is the localized thank-you page: content/<lang>/contact-thanks.md
@@ -269,13 +276,14 @@ func (h *handler) readForm(w http.ResponseWriter, r *http.Request) (f form, lang
 	case f.Lang != "":
 		// Not a language of config.toml (a typo, a forged post, a header
 		// injection attempt): it goes no further, not into the mail, not
-		// into the page. Answer in the browser's language, else in English.
+		// into the page. Answer in the browser's language, else in English
+		// (h.fallback: the default language on a site without English).
 		h.logger.Info("contact: unknown form language ignored")
 		f.Lang = ""
 		if l, ok := h.langs.Match(r); ok {
 			lang = l
 		} else {
-			lang = fallbackLang
+			lang = h.fallback
 		}
 	}
 	if len(b.broken) > 0 {
