@@ -14,6 +14,7 @@ import (
 
 	"github.com/payoke/site/internal/donate"
 	"github.com/payoke/site/internal/donate/stripemock"
+	"github.com/payoke/site/internal/donation"
 )
 
 // limited builds a handler on stripe-mock with small limits and a clock.
@@ -21,7 +22,7 @@ func limited(t *testing.T, perClient, ceiling int) (http.Handler, *stripemock.Pr
 	t.Helper()
 	px := stripeMock.NewProxy(t)
 	cfg, cat := loadSite(t)
-	sc, err := donate.NewStripeClient("sk_test_123", px.URL)
+	sc, err := donation.NewStripeClient("sk_test_123", px.URL)
 	if err != nil {
 		t.Fatal(err)
 	}

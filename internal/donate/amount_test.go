@@ -69,20 +69,3 @@ func FuzzParseAmount(f *testing.F) {
 		}
 	})
 }
-
-func TestFormatEuro(t *testing.T) {
-	t.Parallel()
-	for _, c := range []struct {
-		lang  string
-		cents int64
-		want  string
-	}{
-		{"nl", 2500, "€\u00a025"}, {"nl", 2550, "€\u00a025,50"}, {"nl", 1000000, "€\u00a010.000"},
-		{"en", 2505, "€25.05"}, {"en", 123456789, "€1,234,567.89"},
-		{"fr", 500, "5\u00a0€"}, {"fr", 1000050, "10\u202f000,50\u00a0€"},
-	} {
-		if got := donate.FormatEuro(c.lang, c.cents); got != c.want {
-			t.Errorf("FormatEuro(%s, %d) = %q, want %q", c.lang, c.cents, got, c.want)
-		}
-	}
-}

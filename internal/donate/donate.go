@@ -18,6 +18,7 @@ import (
 	"github.com/stripe/stripe-go/v76"
 	"github.com/stripe/stripe-go/v76/client"
 
+	"github.com/payoke/site/internal/donation"
 	"github.com/payoke/site/internal/i18n"
 	"github.com/payoke/site/internal/siteconfig"
 	"github.com/payoke/site/internal/web"
@@ -28,8 +29,6 @@ const MaxBody = 4 << 10
 
 // requestTimeout bounds the whole request, Stripe's retry included.
 const requestTimeout = 8 * time.Second
-
-var errBadURL = errors.New("must be an absolute http(s) URL")
 
 // tokenPattern is the shape of the random token donate.js puts in the form.
 var tokenPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{16,64}$`)
@@ -81,7 +80,7 @@ func NewFromEnv(getenv func(string) string, logger *slog.Logger) (http.Handler, 
 	}
 	o := Options{Site: cfg, Strings: cat, SiteURL: getenv("SITE_URL"), Logger: logger, ClientIP: web.ClientIPFromEnv(getenv)}
 	if key := strings.TrimSpace(getenv("STRIPE_SECRET_KEY")); key != "" {
-		if o.Stripe, err = NewStripeClient(key, getenv("STRIPE_API_URL")); err != nil {
+		if o.Stripe, err = donation.NewStripeClient(key, getenv("STRIPE_API_URL")); err != nil {
 			return nil, err
 		}
 	} else {
@@ -121,7 +120,7 @@ func New(o Options) (http.Handler, error) {
 		return nil, fmt.Errorf("donate: %w", err)
 	}
 	for _, l := range o.Site.SiteLanguages() {
-		if SupportPath(l) == "" {
+		if donation.SupportPath(l) == "" {
 			return nil, fmt.Errorf("donate: no donate page known for language %q", l)
 		}
 		for _, id := range messageIDs {
@@ -290,7 +289,7 @@ func (h *handler) check(in input) (gift, *answer) {
 	case cents > int64(d.Maximum)*100:
 		return gift{}, &answer{http.StatusBadRequest, "amount", "donate_error_amount_max"}
 	}
-	if in.Frequency != "once" && in.Frequency != "monthly" {
+	if in.Frequency != donation.Once && in.Frequency != donation.Monthly {
 		return gift{}, &answer{http.StatusBadRequest, "frequency", "donate_error_frequency"}
 	}
 	if !h.Site.IsSiteLanguage(in.Lang) {
@@ -303,7 +302,7 @@ func (h *handler) check(in input) (gift, *answer) {
 // the Stripe dashboard, so Bancontact, iDEAL, SEPA Direct Debit and cards can
 // be switched on there without a code change.
 func (h *handler) sessionParams(ctx context.Context, g gift, key string) *stripe.CheckoutSessionParams {
-	meta := map[string]string{"lang": g.Lang, "frequency": g.Frequency}
+	meta := donation.Meta{Lang: g.Lang, Frequency: g.Frequency}.Encode()
 	name := h.Strings.MustT(g.Lang, "donate_product_"+g.Frequency, nil)
 	price := &stripe.CheckoutSessionLineItemPriceDataParams{
 		Currency:    stripe.String(strings.ToLower(h.Site.Params.Donation.Currency)),
@@ -314,11 +313,11 @@ func (h *handler) sessionParams(ctx context.Context, g gift, key string) *stripe
 		Params:     stripe.Params{Context: ctx, IdempotencyKey: stripe.String(key)},
 		LineItems:  []*stripe.CheckoutSessionLineItemParams{{PriceData: price, Quantity: stripe.Int64(1)}},
 		Locale:     stripe.String(g.Lang),
-		SuccessURL: stripe.String(h.siteURL + ThanksPath(g.Lang) + "?session_id={CHECKOUT_SESSION_ID}"),
-		CancelURL:  stripe.String(h.siteURL + SupportPath(g.Lang)),
+		SuccessURL: stripe.String(h.siteURL + donation.ThanksPath(g.Lang) + "?session_id={CHECKOUT_SESSION_ID}"),
+		CancelURL:  stripe.String(h.siteURL + donation.SupportPath(g.Lang)),
 		Metadata:   meta,
 	}
-	if g.Frequency == "monthly" {
+	if g.Frequency == donation.Monthly {
 		price.Recurring = &stripe.CheckoutSessionLineItemPriceDataRecurringParams{Interval: stripe.String("month")}
 		p.Mode = stripe.String(string(stripe.CheckoutSessionModeSubscription))
 		p.SubscriptionData = &stripe.CheckoutSessionSubscriptionDataParams{Metadata: meta, Description: stripe.String(name)}
@@ -369,8 +368,8 @@ func (h *handler) refuse(w http.ResponseWriter, r *http.Request, lang string, in
 func (h *handler) message(lang, id string) string {
 	d, o := h.Site.Params.Donation, h.Site.Params.Organisation
 	return h.Strings.MustT(lang, id, map[string]any{
-		"Min":   FormatEuro(lang, int64(d.Minimum)*100),
-		"Max":   FormatEuro(lang, int64(d.Maximum)*100),
+		"Min":   donation.FormatEuro(lang, int64(d.Minimum)*100),
+		"Max":   donation.FormatEuro(lang, int64(d.Maximum)*100),
 		"Phone": o.Phone,
 		"Email": o.Email,
 	})

@@ -15,6 +15,7 @@ import (
 
 	"github.com/payoke/site/internal/donate"
 	"github.com/payoke/site/internal/donate/stripemock"
+	"github.com/payoke/site/internal/donation"
 	"github.com/payoke/site/internal/i18n"
 	"github.com/payoke/site/internal/siteconfig"
 	"github.com/payoke/site/internal/web"
@@ -221,7 +222,7 @@ func TestBadInput(t *testing.T) {
 			}
 			cfg, _ := loadSite(t)
 			o := cfg.Params.Organisation
-			want, err := cat.T(lang, c.id, map[string]any{"Min": donate.FormatEuro(lang, 500), "Max": donate.FormatEuro(lang, 1000000), "Phone": o.Phone, "Email": o.Email})
+			want, err := cat.T(lang, c.id, map[string]any{"Min": donation.FormatEuro(lang, 500), "Max": donation.FormatEuro(lang, 1000000), "Phone": o.Phone, "Email": o.Email})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -237,7 +238,7 @@ func TestBadInput(t *testing.T) {
 			if w.Code != http.StatusBadRequest || !strings.Contains(html.UnescapeString(page), want) {
 				t.Errorf("HTML: status %d, want 400 with %q in\n%s", w.Code, want, page)
 			}
-			if !strings.Contains(page, `<html lang="`+lang) || !strings.Contains(page, `href="`+donate.SupportPath(lang)+`"`) {
+			if !strings.Contains(page, `<html lang="`+lang) || !strings.Contains(page, `href="`+donation.SupportPath(lang)+`"`) {
 				t.Errorf("HTML page is not in %s or has no way back:\n%s", lang, page)
 			}
 			if c.field == "amount" && !strings.Contains(page, `aria-describedby="donate-amount-error"`) {

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/payoke/site/internal/donation"
 	"github.com/payoke/site/internal/web"
 )
 
@@ -99,7 +100,7 @@ func (h *handler) pageData(lang string, in input, a answer, msg string) pageData
 		Other: in.Other, Frequency: in.Frequency,
 		Hint:   h.message(lang, "donate_amount_hint"),
 		CallUs: h.message(lang, "donate_call_us"), Phone: o.Phone, PhoneLink: o.PhoneLink,
-		Back: SupportPath(lang),
+		Back: donation.SupportPath(lang),
 	}
 	if a.Field == "amount" || a.Field == "frequency" { // the fields the page shows
 		d.Field, d.FieldMessage = a.Field, msg
@@ -115,7 +116,7 @@ func (h *handler) pageData(lang string, in input, a answer, msg string) pageData
 		v := strconv.Itoa(p)
 		c := in.Amount == v && in.Other == ""
 		matched = matched || c
-		d.Presets = append(d.Presets, preset{Value: v, Label: FormatEuro(lang, int64(p)*100), Checked: c})
+		d.Presets = append(d.Presets, preset{Value: v, Label: donation.FormatEuro(lang, int64(p)*100), Checked: c})
 	}
 	if !matched && (in.Other != "" || in.Amount != "") {
 		d.OtherChecked = true

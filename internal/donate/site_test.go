@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/payoke/site/internal/donate"
+	"github.com/payoke/site/internal/donation"
 	"github.com/payoke/site/internal/hugobuild"
 	"github.com/payoke/site/internal/web"
 	"github.com/payoke/site/internal/web/webtest"
@@ -34,14 +34,14 @@ func TestSiteHasTheFormAndThePages(t *testing.T) {
 		if b, err := os.ReadFile(filepath.Join(dest, lang, "sitemap.xml")); err == nil {
 			sitemapText += string(b)
 		}
-		support := read(t, dest, donate.SupportPath(lang))
+		support := read(t, dest, donation.SupportPath(lang))
 		wantIn(t, support, `<form class="form donate-form" method=post action=/api/donate`,
 			`name=lang value=`+lang+`>`, `name=amount_other inputmode=decimal`, `name=frequency value=monthly`,
 			"Stripe", "Bancontact", "SEPA", "iDEAL")
 		for _, p := range cfg.Params.Donation.Presets {
-			wantIn(t, support, "value="+strconv.Itoa(p)+"> "+donate.FormatEuro(lang, int64(p)*100)+"</label>")
+			wantIn(t, support, "value="+strconv.Itoa(p)+"> "+donation.FormatEuro(lang, int64(p)*100)+"</label>")
 		}
-		thanks := read(t, dest, donate.ThanksPath(lang))
+		thanks := read(t, dest, donation.ThanksPath(lang))
 		wantIn(t, thanks, `class=donate-manage`, cfg.Params.Organisation.Phone)
 	}
 	// The answer page links the site's stylesheet, and it knows its classes.

@@ -6,20 +6,21 @@ import (
 
 	"github.com/stripe/stripe-go/v76"
 
-	"github.com/payoke/site/internal/donate"
+	"github.com/payoke/site/internal/donation"
 	"github.com/payoke/site/internal/managegift/giftlink"
 )
 
 // A donation subscription is one the donate function made: Checkout copies
-// subscription_data.metadata {lang, frequency} onto the Subscription
-// (internal/donate sessionParams), and the webhook tells its own gifts by
-// the same two keys. Checkout in subscription mode makes a new Customer for
-// each gift, so one donor may be several customers with one address.
+// subscription_data.metadata (a donation.Meta) onto the Subscription, and
+// the webhook tells its own gifts by the same contract. Checkout in
+// subscription mode makes a new Customer for each gift, so one donor may be
+// several customers with one address.
 
 // isOurs reports a subscription made by the donate form: a monthly gift in
 // a site language.
 func isOurs(md map[string]string) bool {
-	return md["frequency"] == "monthly" && donate.SupportPath(md["lang"]) != ""
+	m, ok := donation.Decode(md)
+	return ok && m.Frequency == donation.Monthly
 }
 
 // donor is one customer with at least one of our monthly gifts.

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/payoke/site/internal/donate"
+	"github.com/payoke/site/internal/donation"
 	"github.com/payoke/site/internal/mail"
 	"github.com/payoke/site/internal/managegift/giftlink"
 )
@@ -73,7 +73,7 @@ func (h *handler) linkMail(donors []donor, lang string) (mail.Message, error) {
 		}
 		amounts := make([]string, len(d.Cents))
 		for i, c := range d.Cents {
-			amounts[i] = donate.FormatEuro(lang, c)
+			amounts[i] = donation.FormatEuro(lang, c)
 		}
 		paras = append(paras, h.t(lang, "manage_gift_mail_item", map[string]any{"Amount": strings.Join(amounts, " + "), "URL": u}))
 	}

@@ -30,7 +30,7 @@ import (
 	"github.com/stripe/stripe-go/v76"
 	"github.com/stripe/stripe-go/v76/client"
 
-	"github.com/payoke/site/internal/donate"
+	"github.com/payoke/site/internal/donation"
 	"github.com/payoke/site/internal/i18n"
 	pmail "github.com/payoke/site/internal/mail"
 	"github.com/payoke/site/internal/managegift/giftlink"
@@ -113,7 +113,7 @@ func NewFromEnv(getenv func(string) string, logger *slog.Logger) (http.Handler, 
 		missing = append(missing, err.Error()+" (make one with `openssl rand -base64 32`)")
 	}
 	if key := strings.TrimSpace(getenv("STRIPE_SECRET_KEY")); key != "" {
-		if o.Stripe, err = donate.NewStripeClient(key, getenv("STRIPE_API_URL")); err != nil {
+		if o.Stripe, err = donation.NewStripeClient(key, getenv("STRIPE_API_URL")); err != nil {
 			return nil, err
 		}
 	} else {
@@ -415,7 +415,7 @@ func (h *handler) open(w http.ResponseWriter, r *http.Request) {
 	s, err := h.Stripe.BillingPortalSessions.New(&stripe.BillingPortalSessionParams{
 		Params:    stripe.Params{Context: ctx},
 		Customer:  stripe.String(c.Customer),
-		ReturnURL: stripe.String(h.siteURL + donate.SupportPath(lang)),
+		ReturnURL: stripe.String(h.siteURL + donation.SupportPath(lang)),
 		Locale:    stripe.String(lang),
 	})
 	if err != nil {

@@ -19,8 +19,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/payoke/site/internal/donate"
 	"github.com/payoke/site/internal/donate/stripemock"
+	"github.com/payoke/site/internal/donation"
 	"github.com/payoke/site/internal/mail"
 	"github.com/payoke/site/internal/mail/mailtest"
 	"github.com/payoke/site/internal/managegift"
@@ -92,7 +92,7 @@ func setup(t *testing.T, stripeURL string, change ...func(*managegift.Options)) 
 	if err != nil {
 		t.Fatal(err)
 	}
-	api, err := donate.NewStripeClient("sk_test_123", stripeURL)
+	api, err := donation.NewStripeClient("sk_test_123", stripeURL)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/payoke/site/internal/donate"
+	"github.com/payoke/site/internal/donation"
 	"github.com/payoke/site/internal/hugobuild"
 	"github.com/payoke/site/internal/managegift"
 	"github.com/payoke/site/internal/managegift/giftlink"
@@ -44,11 +44,11 @@ func TestSiteHasTheFormAndThePages(t *testing.T) {
 			sitemaps += string(b)
 		}
 		intro, _ := cat.T(lang, "manage_gift_intro", hours)
-		support := read(t, dest, donate.SupportPath(lang))
+		support := read(t, dest, donation.SupportPath(lang))
 		wantIn(t, lang+" support page", support, `<form class=form id=manage-gift method=post action=/api/manage-gift novalidate>`,
 			`<input type=email id=manage-gift-email name=email maxlength=254 autocomplete=email spellcheck=false>`,
 			`<input type=hidden name=lang value=`+lang+`>`, intro, `href=`+managegift.FormPath(lang))
-		thanks := read(t, dest, donate.ThanksPath(lang))
+		thanks := read(t, dest, donation.ThanksPath(lang))
 		wantIn(t, lang+" thank-you page", thanks, `href=`+managegift.FormPath(lang))
 		sent := read(t, dest, managegift.SentPath(lang))
 		wantIn(t, lang+" sent page", sent, cfg.Params.Organisation.Phone, `href=`+managegift.FormPath(lang), "4")

@@ -8,7 +8,7 @@ import (
 
 	"github.com/stripe/stripe-go/v76"
 
-	"github.com/payoke/site/internal/donate"
+	"github.com/payoke/site/internal/donation"
 	"github.com/payoke/site/internal/stripestandin"
 )
 
@@ -17,7 +17,7 @@ func TestIdempotencyRules(t *testing.T) {
 	t.Parallel()
 	s := stripestandin.New(t)
 	s.Add("/v1/payment_intents/pi_1", map[string]any{"metadata": map[string]string{"lang": "nl"}})
-	api, err := donate.NewStripeClient("sk_test_123", s.URL)
+	api, err := donation.NewStripeClient("sk_test_123", s.URL)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +61,7 @@ func TestKeyInUseWhileExecuting(t *testing.T) {
 	s := stripestandin.New(t)
 	s.Add("/v1/customers/cus_1", nil)
 	s.SetLatency(300 * time.Millisecond)
-	api, _ := donate.NewStripeClient("sk_test_123", s.URL)
+	api, _ := donation.NewStripeClient("sk_test_123", s.URL)
 	var wg sync.WaitGroup
 	errs := make([]error, 5)
 	for i := range errs {

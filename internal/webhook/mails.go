@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/payoke/site/internal/donate"
+	"github.com/payoke/site/internal/donation"
 	"github.com/payoke/site/internal/mail"
 	"github.com/payoke/site/internal/managegift/giftlink"
 )
@@ -22,7 +22,7 @@ var mailIDs = []string{
 // t looks up a string with the organisation's facts and the gift's amount at hand.
 func (h *handler) t(lang, id string, g gift, extra map[string]any) string {
 	o := h.Site.Params.Organisation
-	data := map[string]any{"Amount": donate.FormatEuro(lang, g.Cents), "Phone": o.Phone, "Email": o.Email}
+	data := map[string]any{"Amount": donation.FormatEuro(lang, g.Cents), "Phone": o.Phone, "Email": o.Email}
 	for k, v := range extra {
 		data[k] = v
 	}
@@ -75,7 +75,7 @@ func (h *handler) thanksMails(g gift) []outgoing {
 		h.t(g.Lang, "donate_mail_thanks_"+g.Frequency, g, nil),
 		h.t(g.Lang, "donate_mail_thanks_use", g, nil),
 	}
-	if g.Frequency == "monthly" {
+	if g.Frequency == donation.Monthly {
 		paras = append(paras, h.manageParagraph(g))
 	}
 	return []outgoing{
@@ -100,7 +100,7 @@ func (h *handler) manageParagraph(g gift) string {
 
 // failedMails: a delayed payment (SEPA) did not go through.
 func (h *handler) failedMails(g gift) []outgoing {
-	again := h.siteURL + donate.SupportPath(g.Lang)
+	again := h.siteURL + donation.SupportPath(g.Lang)
 	return []outgoing{
 		{Part: "donor", Msg: h.donorMail(g, "donate_mail_failed_subject",
 			h.t(g.Lang, "donate_mail_failed_body", g, map[string]any{"URL": again}))},

@@ -24,7 +24,7 @@ import (
 	"github.com/stripe/stripe-go/v76/client"
 	"github.com/stripe/stripe-go/v76/webhook"
 
-	"github.com/payoke/site/internal/donate"
+	"github.com/payoke/site/internal/donation"
 	"github.com/payoke/site/internal/i18n"
 	"github.com/payoke/site/internal/mail"
 	"github.com/payoke/site/internal/managegift/giftlink"
@@ -99,7 +99,7 @@ func NewFromEnv(getenv func(string) string, logger *slog.Logger) (http.Handler, 
 		}
 	}
 	if key := strings.TrimSpace(getenv("STRIPE_SECRET_KEY")); key != "" {
-		if o.Stripe, err = donate.NewStripeClient(key, getenv("STRIPE_API_URL")); err != nil {
+		if o.Stripe, err = donation.NewStripeClient(key, getenv("STRIPE_API_URL")); err != nil {
 			return nil, err
 		}
 	}
@@ -266,24 +266,30 @@ func (h *handler) handle(ctx context.Context, ev stripe.Event) error {
 		if err := json.Unmarshal(ev.Data.Raw, &inv); err != nil {
 			return err
 		}
-		if inv.SubscriptionDetails == nil || !isOurs(inv.SubscriptionDetails.Metadata) {
+		var md map[string]string
+		if inv.SubscriptionDetails != nil {
+			md = inv.SubscriptionDetails.Metadata
+		}
+		meta, ok := donation.Decode(md)
+		if !ok {
 			log.Info("webhook: not a donation invoice, ignored")
 			return nil
 		}
 		// Stripe retries the payment and tells the donor itself; staff hear of it.
 		m := marker{Kind: "invoice", ID: inv.ID, Key: "payoke_mail_invoice_failed", Scope: inv.ID}
-		g := gift{Cents: inv.AmountDue, Frequency: "monthly", Lang: inv.SubscriptionDetails.Metadata["lang"], Livemode: ev.Livemode}
+		g := gift{Cents: inv.AmountDue, Frequency: donation.Monthly, Lang: meta.Lang, Livemode: ev.Livemode}
 		return h.deliver(ctx, log, ev, m, []outgoing{h.staffMail(g, "donate_staff_invoice_failed_subject", "invoices/"+inv.ID)})
 	case "customer.subscription.deleted":
 		var sub stripe.Subscription
 		if err := json.Unmarshal(ev.Data.Raw, &sub); err != nil {
 			return err
 		}
-		if !isOurs(sub.Metadata) || sub.Customer == nil {
+		meta, ok := donation.Decode(sub.Metadata)
+		if !ok || sub.Customer == nil {
 			log.Info("webhook: not a donation subscription, ignored")
 			return nil
 		}
-		g := gift{Frequency: "monthly", Lang: sub.Metadata["lang"], Livemode: ev.Livemode, Subscription: sub.ID, Customer: sub.Customer.ID}
+		g := gift{Frequency: donation.Monthly, Lang: meta.Lang, Livemode: ev.Livemode, Subscription: sub.ID, Customer: sub.Customer.ID}
 		if sub.Items != nil && len(sub.Items.Data) > 0 && sub.Items.Data[0].Price != nil {
 			g.Cents = sub.Items.Data[0].Price.UnitAmount * max(sub.Items.Data[0].Quantity, 1)
 		}
@@ -307,17 +313,13 @@ type gift struct {
 	Customer     string
 }
 
-func isOurs(md map[string]string) bool {
-	f := md["frequency"]
-	return (f == "once" || f == "monthly") && donate.SupportPath(md["lang"]) != ""
-}
-
 // sessionGift reads a Checkout Session made by the donate function.
 func (h *handler) sessionGift(s stripe.CheckoutSession) (gift, bool) {
-	if !isOurs(s.Metadata) {
+	meta, ok := donation.Decode(s.Metadata)
+	if !ok {
 		return gift{}, false
 	}
-	g := gift{Cents: s.AmountTotal, Frequency: s.Metadata["frequency"], Lang: s.Metadata["lang"],
+	g := gift{Cents: s.AmountTotal, Frequency: meta.Frequency, Lang: meta.Lang,
 		Livemode: s.Livemode, Session: s.ID}
 	if s.CustomerDetails != nil {
 		g.Email = s.CustomerDetails.Email

@@ -19,8 +19,8 @@ import (
 	"github.com/stripe/stripe-go/v76"
 	"github.com/stripe/stripe-go/v76/webhook"
 
-	"github.com/payoke/site/internal/donate"
 	"github.com/payoke/site/internal/donate/stripemock"
+	"github.com/payoke/site/internal/donation"
 	"github.com/payoke/site/internal/mail"
 	"github.com/payoke/site/internal/mail/mailtest"
 	"github.com/payoke/site/internal/managegift/giftlink"
@@ -66,7 +66,7 @@ func setupMail(t *testing.T, smtpURL string) fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	api, err := donate.NewStripeClient("sk_test_123", px.URL)
+	api, err := donation.NewStripeClient("sk_test_123", px.URL)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/payoke/site/internal/donate"
+	"github.com/payoke/site/internal/donation"
 )
 
 var lighthouse = flag.Bool("lighthouse", false, "run the Lighthouse benchmark and write its table into BENCHMARKS.md")
@@ -32,7 +32,7 @@ func lighthousePages(lang string) []string {
 		"en": {"/en/", "/en/projects/", "/en/about/history/", "/en/professionals/", "/en/help/", "/en/contact/"},
 		"fr": {"/fr/", "/fr/projets/", "/fr/a-propos/histoire/", "/fr/professionnels/", "/fr/aide/", "/fr/contact/"},
 	}[lang]
-	return append(paths, donate.SupportPath(lang))
+	return append(paths, donation.SupportPath(lang))
 }
 
 // TestLighthouse is a benchmark, not a test: with -lighthouse it runs

@@ -6,7 +6,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/payoke/site/internal/donate"
+	"github.com/payoke/site/internal/donation"
 	"github.com/payoke/site/internal/managegift"
 )
 
@@ -28,7 +28,7 @@ func (s *suite) testManageGift(t *testing.T) {
 		t.Run(lang+" "+v.String(), func(t *testing.T) {
 			t.Parallel()
 			tb := s.openTab(t, v)
-			tb.open(donate.SupportPath(lang))
+			tb.open(donation.SupportPath(lang))
 			s.noAxeViolations(t, tb, lang+" support page")
 			tb.do("typing an address", chromedp.SendKeys(chromedp.CSS(manageForm+`input[name=email]`), "donor@example.org"))
 			tb.reset()
@@ -51,7 +51,7 @@ func (s *suite) testManageGift(t *testing.T) {
 	t.Run("bad address and forged link", func(t *testing.T) {
 		t.Parallel()
 		tb := s.openTab(t, phone)
-		tb.open(donate.SupportPath("fr"))
+		tb.open(donation.SupportPath("fr"))
 		tb.do("typing a bad address", chromedp.SendKeys(chromedp.CSS(manageForm+`input[name=email]`), "donor@"))
 		tb.follow("sending a bad address", chromedp.Click(chromedp.CSS(manageForm+`button[type=submit]`)))
 		tb.waitLocation("after sending a bad address", func(l string) bool { return strings.HasSuffix(l, "/api/manage-gift") })

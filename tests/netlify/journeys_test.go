@@ -16,8 +16,8 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/payoke/site/internal/browsertest"
-	"github.com/payoke/site/internal/donate"
 	"github.com/payoke/site/internal/donate/stripemock"
+	"github.com/payoke/site/internal/donation"
 	"github.com/payoke/site/internal/mail/mailtest"
 )
 
@@ -67,7 +67,7 @@ func TestJourneysOnNetlifyDev(t *testing.T) {
 		t.Run("donate once, "+js, func(t *testing.T) {
 			tb := newTab(t, browser, devURL, noJS)
 			const form = "form.donate-form "
-			tb.open(donate.SupportPath("en"))
+			tb.open(donation.SupportPath("en"))
 			tb.do("choosing a preset and once",
 				chromedp.Click(chromedp.CSS(form+`input[name=amount]:not([value=other])`)),
 				chromedp.Click(chromedp.CSS(form+`input[name=frequency][value=once]`)))

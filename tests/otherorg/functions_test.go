@@ -27,6 +27,7 @@ import (
 	"github.com/payoke/site/internal/contact"
 	"github.com/payoke/site/internal/donate"
 	"github.com/payoke/site/internal/donate/stripemock"
+	"github.com/payoke/site/internal/donation"
 	"github.com/payoke/site/internal/i18n"
 	"github.com/payoke/site/internal/mail"
 	"github.com/payoke/site/internal/mail/mailtest"
@@ -119,7 +120,7 @@ func has(t *testing.T, what, s string, subs ...string) {
 
 // Our page addresses that the functions still write instead of the
 // fixture's own (its French support pages are /fr/nous-soutenir/, ours
-// /fr/soutenez-nous/): donate.SupportPath and ThanksPath are Go, not read
+// /fr/soutenez-nous/): donation.SupportPath and ThanksPath are Go, not read
 // from content (issue 14, "page addresses"). Each test names those it
 // meets; the lists may only shrink: a known path no longer met fails.
 const (
@@ -385,7 +386,7 @@ func TestDonateAnswersInItsName(t *testing.T) {
 		t.Fatalf("the fixture's presets %v and minimum %d should differ from ours", d.Presets, d.Minimum)
 	}
 	px := stripeMock.NewProxy(t)
-	api, err := donate.NewStripeClient("sk_test_123", px.URL)
+	api, err := donation.NewStripeClient("sk_test_123", px.URL)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -439,11 +440,11 @@ func TestDonateAnswersInItsName(t *testing.T) {
 				t.Fatalf("€%d: status %d, want 400", d.Maximum+1, w.Code)
 			}
 			shell(t, cfg, "the 400 page", page, lang)
-			maxMsg := cat.TOrID(lang, "donate_error_amount_max", map[string]any{"Max": donate.FormatEuro(lang, int64(d.Maximum)*100),
+			maxMsg := cat.TOrID(lang, "donate_error_amount_max", map[string]any{"Max": donation.FormatEuro(lang, int64(d.Maximum)*100),
 				"Phone": o.Phone, "Email": o.Email})
 			has(t, "the 400 page", page, maxMsg, `href="tel:`+o.PhoneLink+`"`, o.Phone)
 			for _, preset := range d.Presets {
-				has(t, "the 400 page", page, `value="`+strconv.Itoa(preset)+`"`, donate.FormatEuro(lang, int64(preset)*100))
+				has(t, "the 400 page", page, `value="`+strconv.Itoa(preset)+`"`, donation.FormatEuro(lang, int64(preset)*100))
 			}
 			if got := regexp.MustCompile(`name="amount" value="\d+"`).FindAllString(page, -1); len(got) != len(d.Presets) {
 				t.Errorf("the 400 page offers %d presets, want its %d: %q", len(got), len(d.Presets), got)
@@ -493,7 +494,7 @@ func TestWebhookMailsInItsName(t *testing.T) {
 	cfg, cat := fixtureSite(t)
 	o := cfg.Params.Organisation
 	px := stripeMock.NewProxy(t)
-	api, err := donate.NewStripeClient("sk_test_123", px.URL)
+	api, err := donation.NewStripeClient("sk_test_123", px.URL)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -562,7 +563,7 @@ func TestWebhookMailsInItsName(t *testing.T) {
 		n += 2
 		m := mails(t, srv, n)[n-2:]
 		donor(t, m[0], "fr", "donate_mail_thanks_subject")
-		has(t, "the thank-you", m[0].Body, cat.TOrID("fr", "donate_mail_thanks_once", map[string]any{"Amount": donate.FormatEuro("fr", 4000)}))
+		has(t, "the thank-you", m[0].Body, cat.TOrID("fr", "donate_mail_thanks_once", map[string]any{"Amount": donation.FormatEuro("fr", 4000)}))
 		staff(t, m[1])
 	})
 	t.Run("thanks monthly nl", func(t *testing.T) {

@@ -1,7 +1,8 @@
-package donate
+package donation
 
 // SupportPath is the donate page for lang, as content/<lang>/support.md sets
-// it ("" if lang is not a site language); the site build test checks it.
+// it ("" if lang is not a site language); the site build tests of
+// internal/donate and internal/managegift check it.
 func SupportPath(lang string) string {
 	switch lang {
 	case "nl":

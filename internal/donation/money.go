@@ -1,4 +1,4 @@
-package donate
+package donation
 
 import (
 	"strconv"

@@ -1,6 +1,7 @@
-package donate
+package donation
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"time"
@@ -8,6 +9,8 @@ import (
 	"github.com/stripe/stripe-go/v76"
 	"github.com/stripe/stripe-go/v76/client"
 )
+
+var errBadURL = errors.New("must be an absolute http(s) URL")
 
 // StripeTimeout bounds one HTTP call to Stripe. With the single retry
 // stripe-go may make, a request still ends well under the platform's 10 s.
