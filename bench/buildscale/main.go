@@ -42,9 +42,6 @@ func main() {
 	}
 }
 
-// siteParts are the folders and files of the site a build needs.
-var siteParts = []string{"config.toml", "layouts", "assets", "i18n", "data", "static", "content"}
-
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	flags := flag.NewFlagSet("buildscale", flag.ContinueOnError)
 	flags.SetOutput(stderr)
@@ -132,11 +129,7 @@ func measure(ctx context.Context, root, hugo string, langs []string, n, runs int
 	if head {
 		err = copyHead(ctx, root, src)
 	} else {
-		for _, p := range siteParts {
-			if err = copyTree(filepath.Join(root, p), filepath.Join(src, p)); err != nil {
-				break
-			}
-		}
+		err = hugobuild.CopyInputs(root, src)
 	}
 	if err != nil {
 		return row{}, err
@@ -259,7 +252,7 @@ func copyHead(ctx context.Context, root, dst string) error {
 		return err
 	}
 	var parts []string
-	for _, p := range siteParts {
+	for _, p := range hugobuild.Inputs() {
 		ls := exec.CommandContext(ctx, "git", "ls-tree", "--name-only", "HEAD", p)
 		ls.Dir = root
 		if out, err := ls.Output(); err == nil && len(bytes.TrimSpace(out)) > 0 {

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"errors"
 	"io"
 	"net/http"
 	"net/url"
@@ -11,32 +10,14 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/payoke/site/internal/headers"
 	"github.com/payoke/site/internal/headers/headerstest"
 	"github.com/payoke/site/internal/hugobuild"
+	"github.com/payoke/site/internal/testutil"
 )
-
-// syncBuffer is an output the test reads while run writes to it.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 // eventually polls check until it returns true or the time is up.
 func eventually(t *testing.T, within time.Duration, check func() bool) bool {
@@ -57,20 +38,8 @@ func copySite(t *testing.T) string {
 		t.Fatal(err)
 	}
 	dst := t.TempDir()
-	for _, name := range []string{"config.toml", "content", "layouts", "assets", "i18n", "static", "data", "archetypes"} {
-		if _, err := os.Stat(filepath.Join(root, name)); errors.Is(err, os.ErrNotExist) {
-			continue
-		}
-		if err := os.CopyFS(filepath.Join(dst, name), os.DirFS(filepath.Join(root, name))); err != nil {
-			// CopyFS copies folders; a file is copied by hand.
-			data, rerr := os.ReadFile(filepath.Join(root, name))
-			if rerr != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(filepath.Join(dst, name), data, 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
+	if err := hugobuild.CopyInputs(root, dst); err != nil {
+		t.Fatal(err)
 	}
 	return dst
 }
@@ -88,7 +57,7 @@ func TestServe(t *testing.T) {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var stdout, stderr syncBuffer
+	var stdout, stderr testutil.SyncBuffer
 	done := make(chan error, 1)
 	go func() {
 		done <- run(ctx, []string{"payoke", "serve", "-addr", "127.0.0.1:0", "-source", source}, getenv, &stdout, &stderr)
@@ -220,7 +189,7 @@ func TestServe(t *testing.T) {
 
 	t.Run("port taken", func(t *testing.T) {
 		host := strings.TrimPrefix(base, "http://")
-		var out, errOut syncBuffer
+		var out, errOut testutil.SyncBuffer
 		err := run(ctx, []string{"payoke", "serve", "-addr", host}, getenv, &out, &errOut)
 		if err == nil || !strings.Contains(err.Error(), host+" is already in use") || !strings.Contains(err.Error(), "-addr") {
 			t.Errorf("second serve on %s: %v", host, err)

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -52,19 +53,34 @@ func Chromium(t testing.TB) string {
 	return p
 }
 
-// NewAllocator starts headless Chromium with a fresh profile and the flags
-// this machine needs (root, so no sandbox; no background networking, so
-// nothing leaves loopback), plus extra. It stops when the test ends.
+// Flags are the switches, without their leading "--", every browser of the
+// tests runs with: headless; root, so no sandbox; no GPU; no background
+// networking, component updates or sync, so nothing leaves loopback; no
+// first-run dialogs.
+var Flags = []string{
+	"headless", "no-sandbox", "disable-gpu",
+	"disable-background-networking", "disable-component-update", "disable-sync",
+	"no-first-run",
+}
+
+// CommandLine returns Flags as Chromium's command line takes them, for tools
+// that start Chromium themselves (Lighthouse's --chrome-flags).
+func CommandLine() string {
+	return "--" + strings.Join(Flags, " --")
+}
+
+// NewAllocator starts headless Chromium with a fresh profile, chromedp's
+// defaults and Flags (chromedp.DisableGPU adds SwiftShader for WebGL), plus
+// extra. It stops when the test ends.
 func NewAllocator(t testing.TB, chromium string, extra ...chromedp.ExecAllocatorOption) context.Context {
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(chromium),
-		chromedp.NoSandbox,
 		chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
 		chromedp.UserDataDir(t.TempDir()),
 	)
+	for _, f := range Flags {
+		opts = append(opts, chromedp.Flag(f, true))
+	}
 	ctx, cancel := chromedp.NewExecAllocator(context.Background(), append(opts, extra...)...)
 	t.Cleanup(cancel)
 	return ctx

@@ -23,14 +23,7 @@ func TestArchetypes(t *testing.T) {
 		t.Fatal(err)
 	}
 	tmp := t.TempDir()
-	for _, dir := range []string{"archetypes", "assets", "content", "data", "i18n", "layouts", "static"} {
-		copyTree(t, filepath.Join(root, dir), filepath.Join(tmp, dir), nil)
-	}
-	cfg, err := os.ReadFile(filepath.Join(root, "config.toml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(tmp, "config.toml"), cfg, 0o644); err != nil {
+	if err := hugobuild.CopyInputs(root, tmp); err != nil {
 		t.Fatal(err)
 	}
 

@@ -21,6 +21,7 @@ import (
 	"github.com/payoke/site/internal/mail"
 	"github.com/payoke/site/internal/mail/mailtest"
 	"github.com/payoke/site/internal/siteconfig"
+	"github.com/payoke/site/internal/testutil"
 	"github.com/payoke/site/internal/web"
 )
 
@@ -30,37 +31,17 @@ const (
 	siteURL = "http://127.0.0.1:1313"
 )
 
-// syncBuffer collects logs from parallel requests.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 type fixture struct {
 	smtp *mailtest.Server
 	h    http.Handler
-	logs *syncBuffer
+	logs *testutil.SyncBuffer
 }
 
+// loadSite gives the strings of every language: the contact form is on the
+// help-only languages' pages too.
 func loadSite(t testing.TB) (*siteconfig.Config, *i18n.Catalog) {
 	t.Helper()
-	cfg, cat, err := web.LoadSiteAllLanguages()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cfg, cat
+	return testutil.LoadSite(t, web.LoadSiteAllLanguages)
 }
 
 // newFixture runs the handler against a real SMTP server on 127.0.0.1.
@@ -72,7 +53,7 @@ func newFixture(t *testing.T, edit func(*Options)) *fixture {
 		t.Fatal(err)
 	}
 	cfg, cat := loadSite(t)
-	logs := &syncBuffer{}
+	logs := &testutil.SyncBuffer{}
 	o := Options{Sender: sender, To: []string{staff}, Site: cfg, Strings: cat, SiteURL: siteURL,
 		Logger: slog.New(slog.NewTextHandler(logs, nil))}
 	if edit != nil {
@@ -565,7 +546,7 @@ func TestTimeTrap(t *testing.T) {
 func TestOutboxMode(t *testing.T) {
 	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "outbox")
-	var logs syncBuffer
+	var logs testutil.SyncBuffer
 	h, err := NewFromEnv(func(k string) string {
 		return map[string]string{"OUTBOX_DIR": dir, "SITE_URL": siteURL}[k]
 	}, slog.New(slog.NewTextHandler(&logs, nil)))
@@ -632,7 +613,7 @@ func TestContactToDefaultsToTheOrganisation(t *testing.T) {
 
 func TestProductionWithoutMailKeepsTheText(t *testing.T) {
 	t.Parallel()
-	var logs syncBuffer
+	var logs testutil.SyncBuffer
 	h, err := NewFromEnv(func(k string) string {
 		return map[string]string{"AWS_LAMBDA_FUNCTION_NAME": "contact", "MAIL_FROM": from}[k]
 	}, slog.New(slog.NewTextHandler(&logs, nil)))

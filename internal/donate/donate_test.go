@@ -18,6 +18,7 @@ import (
 	"github.com/payoke/site/internal/donation"
 	"github.com/payoke/site/internal/i18n"
 	"github.com/payoke/site/internal/siteconfig"
+	"github.com/payoke/site/internal/testutil"
 	"github.com/payoke/site/internal/web"
 )
 
@@ -59,11 +60,7 @@ func post(h http.Handler, form url.Values, header ...string) *httptest.ResponseR
 
 func loadSite(t testing.TB) (*siteconfig.Config, *i18n.Catalog) {
 	t.Helper()
-	cfg, cat, err := web.LoadSite()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cfg, cat
+	return testutil.LoadSite(t, web.LoadSite)
 }
 
 // sessionRequest returns the one Checkout Session request the proxy saw.

@@ -11,6 +11,7 @@ import (
 
 	"github.com/payoke/site/internal/donation"
 	"github.com/payoke/site/internal/hugobuild"
+	"github.com/payoke/site/internal/testutil"
 	"github.com/payoke/site/internal/web"
 	"github.com/payoke/site/internal/web/webtest"
 )
@@ -35,14 +36,14 @@ func TestSiteHasTheFormAndThePages(t *testing.T) {
 			sitemapText += string(b)
 		}
 		support := read(t, dest, donation.SupportPath(lang))
-		wantIn(t, support, `<form class="form donate-form" method=post action=/api/donate`,
+		testutil.WantIn(t, "support page", support, `<form class="form donate-form" method=post action=/api/donate`,
 			`name=lang value=`+lang+`>`, `name=amount_other inputmode=decimal`, `name=frequency value=monthly`,
 			"Stripe", "Bancontact", "SEPA", "iDEAL")
 		for _, p := range cfg.Params.Donation.Presets {
-			wantIn(t, support, "value="+strconv.Itoa(p)+"> "+donation.FormatEuro(lang, int64(p)*100)+"</label>")
+			testutil.WantIn(t, "support page", support, "value="+strconv.Itoa(p)+"> "+donation.FormatEuro(lang, int64(p)*100)+"</label>")
 		}
 		thanks := read(t, dest, donation.ThanksPath(lang))
-		wantIn(t, thanks, `class=donate-manage`, cfg.Params.Organisation.Phone)
+		testutil.WantIn(t, "thank-you page", thanks, `class=donate-manage`, cfg.Params.Organisation.Phone)
 	}
 	// The answer page links the site's stylesheet, and it knows its classes.
 	css := webtest.Stylesheet(t, dest)
@@ -66,13 +67,4 @@ func read(t *testing.T, dest, path string) string {
 		t.Fatalf("page %s: %v", path, err)
 	}
 	return string(b)
-}
-
-func wantIn(t *testing.T, page string, subs ...string) {
-	t.Helper()
-	for _, s := range subs {
-		if !strings.Contains(page, s) {
-			t.Errorf("page lacks %q", s)
-		}
-	}
 }

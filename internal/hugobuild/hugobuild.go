@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -110,8 +111,42 @@ func Build(ctx context.Context, root, source, dest string, extra ...string) (str
 	return text, nil
 }
 
-// inputs are the parts of a site that change what Hugo builds.
+// inputs are the parts of a site that change what Hugo builds (archetypes:
+// what `hugo new content` writes), relative to its source folder.
 var inputs = []string{"config.toml", "content", "layouts", "assets", "i18n", "data", "static", "archetypes"}
+
+// Inputs returns the files and folders of a site, relative to its source
+// folder, that Hugo reads: all a copy of the site needs.
+func Inputs() []string { return slices.Clone(inputs) }
+
+// CopyInputs copies the Inputs of the site in source into dst, skipping
+// those the site does not have, so a test or benchmark can edit a copy.
+func CopyInputs(source, dst string) error {
+	if err := os.MkdirAll(dst, 0o755); err != nil {
+		return err
+	}
+	for _, name := range inputs {
+		from, to := filepath.Join(source, name), filepath.Join(dst, name)
+		info, err := os.Stat(from)
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			continue
+		case err != nil:
+			return err
+		case info.IsDir():
+			err = os.CopyFS(to, os.DirFS(from))
+		default:
+			var data []byte
+			if data, err = os.ReadFile(from); err == nil {
+				err = os.WriteFile(to, data, 0o644)
+			}
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 // noteInputs opens every input file from this process. Hugo reads them in a
 // child process, which `go test` does not watch; opening them here puts them

@@ -26,6 +26,7 @@ import (
 	"github.com/payoke/site/internal/managegift"
 	"github.com/payoke/site/internal/managegift/giftlink"
 	"github.com/payoke/site/internal/stripestandin"
+	"github.com/payoke/site/internal/testutil"
 	"github.com/payoke/site/internal/web"
 )
 
@@ -38,24 +39,6 @@ const (
 	secret  = "test-manage-gift-secret-0123456789abcdef"
 	siteURL = "https://example.org"
 )
-
-// syncBuffer is a log that handlers may write to from several requests.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // clock is a test's time, moved by hand.
 type clock struct {
@@ -73,7 +56,7 @@ func (c *clock) Add(d time.Duration) {
 type fixture struct {
 	h     http.Handler
 	smtp  *mailtest.Server
-	logs  *syncBuffer
+	logs  *testutil.SyncBuffer
 	clock *clock
 }
 
@@ -100,7 +83,7 @@ func setup(t *testing.T, stripeURL string, change ...func(*managegift.Options)) 
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := fixture{smtp: srv, logs: &syncBuffer{}, clock: &clock{t: time.Now()}}
+	f := fixture{smtp: srv, logs: &testutil.SyncBuffer{}, clock: &clock{t: time.Now()}}
 	o := managegift.Options{Site: cfg, Strings: cat, Stripe: api, Links: links, Mail: sender, SiteURL: siteURL,
 		Logger: slog.New(slog.NewTextHandler(f.logs, nil)), Now: f.clock.Now, MinAnswer: -1,
 		// Tests name their client in a header, as Netlify does.
@@ -170,24 +153,6 @@ func links(t *testing.T, body string) []string {
 	return out
 }
 
-func wantIn(t *testing.T, what, s string, subs ...string) {
-	t.Helper()
-	for _, sub := range subs {
-		if !strings.Contains(s, sub) {
-			t.Errorf("%s lacks %q:\n%s", what, sub, s)
-		}
-	}
-}
-
-func wantNotIn(t *testing.T, what, s string, subs ...string) {
-	t.Helper()
-	for _, sub := range subs {
-		if strings.Contains(s, sub) {
-			t.Errorf("%s holds %q:\n%s", what, sub, s)
-		}
-	}
-}
-
 // wantSent checks the one answer every link request gets.
 func wantSent(t *testing.T, w *httptest.ResponseRecorder, lang string) {
 	t.Helper()
@@ -240,8 +205,8 @@ func TestKnownAddressGetsALinkThatOpensThePortal(t *testing.T) {
 	if m.To != "donor@example.org" || !strings.Contains(m.ReplyTo, "admin@payoke.be") {
 		t.Errorf("mail To %q Reply-To %q", m.To, m.ReplyTo)
 	}
-	wantIn(t, "subject", m.Subject, "Your link to manage your monthly gift to Payoke")
-	wantIn(t, "body", m.Body, "Hello,", "€25 a month:", "It works for 4 hours", "ignore this e-mail", "+32 3 201 16 90")
+	testutil.WantIn(t, "subject", m.Subject, "Your link to manage your monthly gift to Payoke")
+	testutil.WantIn(t, "body", m.Body, "Hello,", "€25 a month:", "It works for 4 hours", "ignore this e-mail", "+32 3 201 16 90")
 	ls := links(t, m.Body)
 	if len(ls) != 1 {
 		t.Fatalf("%d links in the mail, want 1:\n%s", len(ls), m.Body)
@@ -275,7 +240,7 @@ func TestKnownAddressGetsALinkThatOpensThePortal(t *testing.T) {
 	if ps := portalRequests(b); len(ps) != 2 || ps[1].Form.Get("customer") != "cus_A" {
 		t.Errorf("replay: portal requests %+v", ps)
 	}
-	wantNotIn(t, "log", f.logs.String(), "donor@example.org", "cus_A", "t=v1")
+	testutil.WantNotIn(t, "log", f.logs.String(), "donor@example.org", "cus_A", "t=v1")
 }
 
 // An unknown address gets exactly the answer a known one gets, and no mail.
@@ -308,7 +273,7 @@ func TestUnknownAddressGetsTheSameAnswer(t *testing.T) {
 		}
 	}
 	f.mails(t, 1)
-	wantNotIn(t, "log", f.logs.String(), "@example.org", "cus_")
+	testutil.WantNotIn(t, "log", f.logs.String(), "@example.org", "cus_")
 }
 
 // Checkout makes a customer per gift: one address, two monthly gifts, one
@@ -321,8 +286,8 @@ func TestTwoCustomersWithOneAddress(t *testing.T) {
 	f := setup(t, b.URL)
 	wantSent(t, f.post(url.Values{"email": {"two@example.org"}, "lang": {"nl"}}), "nl")
 	m := f.mails(t, 1)[0]
-	wantIn(t, "subject", m.Subject, "Je link om je maandelijkse gift aan Payoke te beheren")
-	wantIn(t, "body", m.Body, "meer dan één maandelijkse gift", "€\u00a020 + €\u00a050 per maand:", "€\u00a010 per maand:", "4 uur")
+	testutil.WantIn(t, "subject", m.Subject, "Je link om je maandelijkse gift aan Payoke te beheren")
+	testutil.WantIn(t, "body", m.Body, "meer dan één maandelijkse gift", "€\u00a020 + €\u00a050 per maand:", "€\u00a010 per maand:", "4 uur")
 	ls := links(t, m.Body)
 	if len(ls) != 2 {
 		t.Fatalf("%d links, want 2:\n%s", len(ls), m.Body)
@@ -432,8 +397,8 @@ func TestForgedLinks(t *testing.T) {
 		if w.Code != http.StatusBadRequest {
 			t.Errorf("%s: status %d, want 400", name, w.Code)
 		}
-		wantIn(t, name, p, "Ce lien ne fonctionne pas", `action="/api/manage-gift"`, `name="email"`, `name="lang" value="fr"`, "+32 3 201 16 90")
-		wantNotIn(t, name, p, `name="t"`, "<script>")
+		testutil.WantIn(t, name, p, "Ce lien ne fonctionne pas", `action="/api/manage-gift"`, `name="email"`, `name="lang" value="fr"`, "+32 3 201 16 90")
+		testutil.WantNotIn(t, name, p, `name="t"`, "<script>")
 	}
 	if n := len(b.Requests()); n != 0 {
 		t.Errorf("forged links reached Stripe %d times", n)
@@ -462,7 +427,7 @@ func TestExpiredLinkSendsANewOne(t *testing.T) {
 		t.Fatalf("expired link: %d, want 410", w.Code)
 	}
 	// In the link's language, whatever the browser says.
-	wantIn(t, "page", p, `lang="fr-BE"`, "Ce lien a expiré", "valable que 4 heures", "M'envoyer un nouveau lien",
+	testutil.WantIn(t, "page", p, `lang="fr-BE"`, "Ce lien a expiré", "valable que 4 heures", "M'envoyer un nouveau lien",
 		`name="t" value="`+tok+`"`, `name="email"`)
 	if len(portalRequests(b)) != 0 {
 		t.Error("an expired link opened a portal")
@@ -474,7 +439,7 @@ func TestExpiredLinkSendsANewOne(t *testing.T) {
 	if m.To != "new@example.org" {
 		t.Errorf("new link sent to %q", m.To)
 	}
-	wantIn(t, "body", m.Body, "Bonjour,", "15\u00a0€ par mois :")
+	testutil.WantIn(t, "body", m.Body, "Bonjour,", "15\u00a0€ par mois :")
 	if w := f.get(links_(t, m.Body)); w.Code != http.StatusSeeOther {
 		t.Errorf("new link: %d %s", w.Code, w.Body)
 	}
@@ -512,7 +477,7 @@ func TestCrossSitePostIsRefused(t *testing.T) {
 	if w.Code != http.StatusForbidden {
 		t.Fatalf("status %d, want 403", w.Code)
 	}
-	wantIn(t, "page", p, "kwam niet van het formulier op onze website", `value="donor@example.org"`)
+	testutil.WantIn(t, "page", p, "kwam niet van het formulier op onze website", `value="donor@example.org"`)
 	if len(b.Requests()) != 0 {
 		t.Error("a cross-site post reached Stripe")
 	}
@@ -534,7 +499,7 @@ func TestRateLimits(t *testing.T) {
 	if w.Code != http.StatusTooManyRequests || w.Header().Get("Retry-After") == "" {
 		t.Fatalf("fourth request: %d Retry-After %q", w.Code, w.Header().Get("Retry-After"))
 	}
-	wantIn(t, "429 page", page(w), "Several links were asked for", `value="donor@example.org"`)
+	testutil.WantIn(t, "429 page", page(w), "Several links were asked for", `value="donor@example.org"`)
 	// A bad address does not use up a place.
 	f2 := setup(t, b.URL, func(o *managegift.Options) { o.RateLimit = 1 })
 	f2.post(url.Values{"email": {"not an address"}, "lang": {"en"}}, "X-Test-Client", "two")
@@ -560,7 +525,7 @@ func TestStripeDown(t *testing.T) {
 	if w.Code != http.StatusServiceUnavailable {
 		t.Fatalf("status %d, want 503: %s", w.Code, w.Body)
 	}
-	wantIn(t, "page", page(w), "Nous n'avons pas pu joindre Stripe", `value="donor@example.org"`, "+32 3 201 16 90", "admin@payoke.be")
+	testutil.WantIn(t, "page", page(w), "Nous n'avons pas pu joindre Stripe", `value="donor@example.org"`, "+32 3 201 16 90", "admin@payoke.be")
 	// Not the visitor's doing: the rate limit gave the place back.
 	if w := f.post(url.Values{"email": {"donor@example.org"}, "lang": {"fr"}}); w.Code != http.StatusServiceUnavailable {
 		t.Errorf("second try: %d, want 503 again (not 429)", w.Code)
@@ -579,8 +544,8 @@ func TestStripeDown(t *testing.T) {
 	f = setup(t, b.URL)
 	wantSent(t, f.post(url.Values{"email": {"donor@example.org"}, "lang": {"en"}}), "en")
 	f.mails(t, 0)
-	wantIn(t, "log", f.logs.String(), "stripe refused the subscription lookup", "failures=1")
-	wantNotIn(t, "log", f.logs.String(), "donor@example.org", "cus_A")
+	testutil.WantIn(t, "log", f.logs.String(), "stripe refused the subscription lookup", "failures=1")
+	testutil.WantNotIn(t, "log", f.logs.String(), "donor@example.org", "cus_A")
 }
 
 // SMTP down: the same 303 (a 503 would tell the address is known), the
@@ -597,8 +562,8 @@ func TestMailServerDown(t *testing.T) {
 	if known.Body.String() != unknown.Body.String() {
 		t.Error("answers differ")
 	}
-	wantIn(t, "log", f.logs.String(), "link mail not sent", "mails=0 failures=1")
-	wantNotIn(t, "log", f.logs.String(), "donor@example.org", "cus_A")
+	testutil.WantIn(t, "log", f.logs.String(), "link mail not sent", "mails=0 failures=1")
+	testutil.WantNotIn(t, "log", f.logs.String(), "donor@example.org", "cus_A")
 }
 
 func TestBadAddressKeepsWhatWasTyped(t *testing.T) {
@@ -611,7 +576,7 @@ func TestBadAddressKeepsWhatWasTyped(t *testing.T) {
 			t.Errorf("%q: status %d, want 400", typed, w.Code)
 			continue
 		}
-		wantIn(t, typed, p, "Kijk je e-mailadres na", "Vul een e-mailadres in zoals naam@voorbeeld.be.", `href="#manage-gift-email"`,
+		testutil.WantIn(t, typed, p, "Kijk je e-mailadres na", "Vul een e-mailadres in zoals naam@voorbeeld.be.", `href="#manage-gift-email"`,
 			`aria-invalid="true"`, `value="`+typed+`"`)
 	}
 	f.mails(t, 0)
@@ -642,7 +607,7 @@ func TestNotConfigured(t *testing.T) {
 		"no stripe key":            {"MANAGE_GIFT_SECRET": secret},
 		"no SMTP_URL (on Netlify)": {"STRIPE_SECRET_KEY": "sk_test_123", "MANAGE_GIFT_SECRET": secret, "AWS_LAMBDA_FUNCTION_NAME": "manage-gift"},
 	} {
-		logs := &syncBuffer{}
+		logs := &testutil.SyncBuffer{}
 		env["SITE_URL"] = siteURL
 		env["OUTBOX_DIR"] = t.TempDir()
 		h, err := managegift.NewFromEnv(func(k string) string { return env[k] }, slog.New(slog.NewTextHandler(logs, nil)))
@@ -654,11 +619,11 @@ func TestNotConfigured(t *testing.T) {
 		if w.Code != http.StatusServiceUnavailable {
 			t.Errorf("%s: POST %d, want 503", name, w.Code)
 		}
-		wantIn(t, name, page(w), "call us on +32 3 201 16 90 or write to admin@payoke.be", `value="donor@example.org"`)
+		testutil.WantIn(t, name, page(w), "call us on +32 3 201 16 90 or write to admin@payoke.be", `value="donor@example.org"`)
 		if w := f.get("/api/manage-gift?t=x", "Accept-Language", "nl"); w.Code != http.StatusServiceUnavailable || !strings.Contains(page(w), "Bel ons op") {
 			t.Errorf("%s: GET %d", name, w.Code)
 		}
-		wantIn(t, name+" log", logs.String(), "level=WARN", "/api/manage-gift answers 503")
+		testutil.WantIn(t, name+" log", logs.String(), "level=WARN", "/api/manage-gift answers 503")
 	}
 }
 

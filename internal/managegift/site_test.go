@@ -14,6 +14,7 @@ import (
 	"github.com/payoke/site/internal/managegift"
 	"github.com/payoke/site/internal/managegift/giftlink"
 	"github.com/payoke/site/internal/stripestandin"
+	"github.com/payoke/site/internal/testutil"
 	"github.com/payoke/site/internal/web"
 	"github.com/payoke/site/internal/web/webtest"
 )
@@ -45,13 +46,13 @@ func TestSiteHasTheFormAndThePages(t *testing.T) {
 		}
 		intro, _ := cat.T(lang, "manage_gift_intro", hours)
 		support := read(t, dest, donation.SupportPath(lang))
-		wantIn(t, lang+" support page", support, `<form class=form id=manage-gift method=post action=/api/manage-gift novalidate>`,
+		testutil.WantIn(t, lang+" support page", support, `<form class=form id=manage-gift method=post action=/api/manage-gift novalidate>`,
 			`<input type=email id=manage-gift-email name=email maxlength=254 autocomplete=email spellcheck=false>`,
 			`<input type=hidden name=lang value=`+lang+`>`, intro, `href=`+managegift.FormPath(lang))
 		thanks := read(t, dest, donation.ThanksPath(lang))
-		wantIn(t, lang+" thank-you page", thanks, `href=`+managegift.FormPath(lang))
+		testutil.WantIn(t, lang+" thank-you page", thanks, `href=`+managegift.FormPath(lang))
 		sent := read(t, dest, managegift.SentPath(lang))
-		wantIn(t, lang+" sent page", sent, cfg.Params.Organisation.Phone, `href=`+managegift.FormPath(lang), "4")
+		testutil.WantIn(t, lang+" sent page", sent, cfg.Params.Organisation.Phone, `href=`+managegift.FormPath(lang), "4")
 	}
 	if strings.Contains(sitemaps, "mailbox") || strings.Contains(sitemaps, "e-mails/") {
 		t.Error("a check-your-mailbox page is in a sitemap")

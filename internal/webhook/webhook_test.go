@@ -24,6 +24,7 @@ import (
 	"github.com/payoke/site/internal/mail"
 	"github.com/payoke/site/internal/mail/mailtest"
 	"github.com/payoke/site/internal/managegift/giftlink"
+	"github.com/payoke/site/internal/testutil"
 	"github.com/payoke/site/internal/web"
 	pwebhook "github.com/payoke/site/internal/webhook"
 )
@@ -145,15 +146,6 @@ func (f fixture) mails(t *testing.T, n int) []got {
 	return out
 }
 
-func wantIn(t *testing.T, what, s string, subs ...string) {
-	t.Helper()
-	for _, sub := range subs {
-		if !strings.Contains(s, sub) {
-			t.Errorf("%s %q lacks %q", what, s, sub)
-		}
-	}
-}
-
 func TestOneOffGiftThanksDonorAndStaffOnce(t *testing.T) {
 	t.Parallel()
 	f := setup(t)
@@ -162,16 +154,16 @@ func TestOneOffGiftThanksDonorAndStaffOnce(t *testing.T) {
 		t.Fatalf("status %d %s", w.Code, w.Body)
 	}
 	m := f.mails(t, 2)
-	wantIn(t, "donor To", m[0].To, "donor@example.org")
-	wantIn(t, "donor subject", m[0].Subject, "Merci pour votre don à Payoke")
-	wantIn(t, "donor body", m[0].Body, "Bonjour,", "25,50\u00a0€", "+32 3 201 16 90")
-	wantIn(t, "donor Reply-To", m[0].ReplyTo, "admin@payoke.be")
+	testutil.WantIn(t, "donor To", m[0].To, "donor@example.org")
+	testutil.WantIn(t, "donor subject", m[0].Subject, "Merci pour votre don à Payoke")
+	testutil.WantIn(t, "donor body", m[0].Body, "Bonjour,", "25,50\u00a0€", "+32 3 201 16 90")
+	testutil.WantIn(t, "donor Reply-To", m[0].ReplyTo, "admin@payoke.be")
 	if strings.Contains(m[0].Body, "mensuel") {
 		t.Error("one-off thanks talks about a monthly gift")
 	}
-	wantIn(t, "staff To", m[1].To, "staff@payoke.be")
-	wantIn(t, "staff subject", m[1].Subject, "Online gift: €\u00a025,50 (Eenmalig)")
-	wantIn(t, "staff body", m[1].Body, "https://dashboard.stripe.com/test/payments/pi_cs_1", "Taal: fr")
+	testutil.WantIn(t, "staff To", m[1].To, "staff@payoke.be")
+	testutil.WantIn(t, "staff subject", m[1].Subject, "Online gift: €\u00a025,50 (Eenmalig)")
+	testutil.WantIn(t, "staff body", m[1].Body, "https://dashboard.stripe.com/test/payments/pi_cs_1", "Taal: fr")
 	if strings.Contains(m[1].Body, "donor@example.org") {
 		t.Error("staff notice holds the donor's address")
 	}
@@ -214,8 +206,8 @@ func TestMonthlyGiftMailCarriesAManageLink(t *testing.T) {
 		t.Fatalf("status %d %s", w.Code, w.Body)
 	}
 	m := f.mails(t, 2)
-	wantIn(t, "donor subject", m[0].Subject, "Bedankt voor je gift aan Payoke")
-	wantIn(t, "donor body", m[0].Body, "elke maand €\u00a010 geeft", "Open deze link:\r\nhttps://example.org/api/manage-gift?t=v1.cus_2.nl.",
+	testutil.WantIn(t, "donor subject", m[0].Subject, "Bedankt voor je gift aan Payoke")
+	testutil.WantIn(t, "donor body", m[0].Body, "elke maand €\u00a010 geeft", "Open deze link:\r\nhttps://example.org/api/manage-gift?t=v1.cus_2.nl.",
 		"werkt hij 4 uur")
 	if strings.Contains(m[0].Body, "Bel ons op") {
 		t.Error("the mail still says to call to change the gift")
@@ -228,7 +220,7 @@ func TestMonthlyGiftMailCarriesAManageLink(t *testing.T) {
 	if c, err := links.Verify(tok[1], time.Now()); err != nil || c.Customer != "cus_2" || c.Lang != "nl" {
 		t.Errorf("link %q: %+v %v", tok[1], c, err)
 	}
-	wantIn(t, "staff body", m[1].Body, "subscriptions/sub_cs_2", "Elke maand")
+	testutil.WantIn(t, "staff body", m[1].Body, "subscriptions/sub_cs_2", "Elke maand")
 	if strings.Contains(m[1].Body, "manage-gift") {
 		t.Error("the staff notice holds the donor's link")
 	}
@@ -258,11 +250,11 @@ func TestMonthlyGiftMailWithoutManageSecret(t *testing.T) {
 		t.Fatalf("status %d %s", w.Code, w.Body)
 	}
 	m := f.mails(t, 2)
-	wantIn(t, "donor body", m[0].Body, "To change or stop your monthly gift, call us on +32 3 201 16 90 or write to admin@payoke.be.")
+	testutil.WantIn(t, "donor body", m[0].Body, "To change or stop your monthly gift, call us on +32 3 201 16 90 or write to admin@payoke.be.")
 	if strings.Contains(m[0].Body, "manage-gift") {
 		t.Error("a link without a secret")
 	}
-	wantIn(t, "log", logs.String(), "MANAGE_GIFT_SECRET is not set")
+	testutil.WantIn(t, "log", logs.String(), "MANAGE_GIFT_SECRET is not set")
 }
 
 func TestDelayedPaymentIsThankedWhenItSucceeds(t *testing.T) {
@@ -278,7 +270,7 @@ func TestDelayedPaymentIsThankedWhenItSucceeds(t *testing.T) {
 		t.Fatalf("status %d", w.Code)
 	}
 	m := f.mails(t, 2)
-	wantIn(t, "donor body", m[0].Body, "Thank you very much for your gift of €50.")
+	testutil.WantIn(t, "donor body", m[0].Body, "Thank you very much for your gift of €50.")
 	// A different event about the same, already thanked session sends nothing.
 	f.deliver(t, event("evt_3c", "checkout.session.completed", s), webhook.UnsignedPayload{})
 	f.mails(t, 2)
@@ -292,8 +284,8 @@ func TestDelayedPaymentFailed(t *testing.T) {
 		t.Fatalf("status %d", w.Code)
 	}
 	m := f.mails(t, 2)
-	wantIn(t, "donor", m[0].Subject+m[0].Body, "did not go through", "nothing was charged", "https://example.org/en/support-us/")
-	wantIn(t, "staff", m[1].Subject, "Online gift mislukt")
+	testutil.WantIn(t, "donor", m[0].Subject+m[0].Body, "did not go through", "nothing was charged", "https://example.org/en/support-us/")
+	testutil.WantIn(t, "staff", m[1].Subject, "Online gift mislukt")
 }
 
 func TestMonthlyGiftEndedAndInvoiceFailed(t *testing.T) {
@@ -311,8 +303,8 @@ func TestMonthlyGiftEndedAndInvoiceFailed(t *testing.T) {
 		}
 	}
 	m := f.mails(t, 2)
-	wantIn(t, "donor", m[0].To+m[0].Subject, "monthly@example.org", "Your monthly gift to Payoke has stopped")
-	wantIn(t, "staff", m[1].Subject, "Een maandelijkse gift is gestopt: €\u00a015")
+	testutil.WantIn(t, "donor", m[0].To+m[0].Subject, "monthly@example.org", "Your monthly gift to Payoke has stopped")
+	testutil.WantIn(t, "staff", m[1].Subject, "Een maandelijkse gift is gestopt: €\u00a015")
 
 	inv := map[string]any{"id": "in_7", "object": "invoice", "amount_due": 1500, "currency": "eur", "billing_reason": "subscription_cycle",
 		"subscription_details": map[string]any{"metadata": map[string]string{"lang": "en", "frequency": "monthly"}}}
@@ -322,7 +314,7 @@ func TestMonthlyGiftEndedAndInvoiceFailed(t *testing.T) {
 		}
 	}
 	m = f.mails(t, 3)
-	wantIn(t, "staff", m[2].To+m[2].Subject+m[2].Body, "staff@payoke.be", "Betaling maandelijkse gift mislukt", "invoices/in_7")
+	testutil.WantIn(t, "staff", m[2].To+m[2].Subject+m[2].Body, "staff@payoke.be", "Betaling maandelijkse gift mislukt", "invoices/in_7")
 
 	// A paid monthly invoice and unknown events are acknowledged without mail.
 	for _, p := range [][]byte{event("evt_7", "invoice.paid", inv), event("evt_8", "customer.created", map[string]any{"id": "cus_1", "object": "customer"})} {

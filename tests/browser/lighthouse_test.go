@@ -14,13 +14,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/payoke/site/internal/browsertest"
 	"github.com/payoke/site/internal/donation"
 )
 
 var lighthouse = flag.Bool("lighthouse", false, "run the Lighthouse benchmark and write its table into BENCHMARKS.md")
-
-// chromiumFlags are the flags every browser of this suite runs with.
-const chromiumFlags = "--headless --no-sandbox --disable-gpu --disable-background-networking --disable-component-update --disable-sync --no-first-run"
 
 // lighthousePages is one page of each template in each site language:
 // home, section (projects: an empty section such as news is noindex), page
@@ -75,7 +73,7 @@ func TestLighthouse(t *testing.T) {
 	for _, p := range pages {
 		out := filepath.Join(t.TempDir(), "report.json")
 		cmd := exec.CommandContext(ctx, bin, base+p, "--quiet", "--output=json", "--output-path="+out,
-			"--only-categories="+strings.Join(categories, ","), "--chrome-flags="+chromiumFlags)
+			"--only-categories="+strings.Join(categories, ","), "--chrome-flags="+browsertest.CommandLine())
 		cmd.Env = append(os.Environ(), "CHROME_PATH="+tl.chromium)
 		if msg, err := cmd.CombinedOutput(); err != nil {
 			t.Fatalf("lighthouse %s: %v\n%s", p, err, msg)

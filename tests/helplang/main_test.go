@@ -57,19 +57,12 @@ func build(dest string) error {
 		return err
 	}
 	out.dir = dir
-	// Hugo reads the site's files in another process, which go test's cache
-	// does not see: stat them here, inside a test (go test logs file access
-	// only once m.Run has started), so an edit to a template or a page
-	// reruns these tests instead of replaying a cached pass.
-	if err := statSources(dir); err != nil {
-		return err
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	// Build fails on any WARN, but its --quiet hides them: turn the output
-	// back on, so a missing i18n string in a help language fails the build.
-	// Unused templates are not our concern here.
-	if _, err := hugobuild.Build(ctx, dir, dir, dest, "--quiet=false", "--printUnusedTemplates=false"); err != nil {
+	// Build prints i18n warnings and fails on any WARN, so a missing string in
+	// a help language fails it. It runs inside a test (built), so the inputs
+	// it opens enter go test's cache key: an edit to a page reruns these tests.
+	if _, err := hugobuild.Build(ctx, dir, dir, dest); err != nil {
 		return err
 	}
 	if out.cfg, err = siteconfig.Load(root.Files); err != nil {
@@ -104,26 +97,6 @@ func build(dest string) error {
 		}
 		return nil
 	})
-}
-
-// statSources stats every file Hugo reads when it builds the site.
-func statSources(dir string) error {
-	for _, src := range []string{"config.toml", "content", "layouts", "assets", "i18n", "static", "data"} {
-		err := filepath.WalkDir(filepath.Join(dir, src), func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				if os.IsNotExist(err) {
-					return nil
-				}
-				return err
-			}
-			_, err = os.Stat(p)
-			return err
-		})
-		if err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // built builds the site on the first call and stops the test if that failed.

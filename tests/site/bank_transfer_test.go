@@ -297,8 +297,7 @@ func buildWithAccount() (*site, error) {
 	dest := filepath.Join(tmp, "public")
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	if _, err := hugobuild.Build(ctx, dir, dir, dest, "--quiet=false", "--printUnusedTemplates=false",
-		"--config", filepath.Join(dir, "config.toml")+","+overlay); err != nil {
+	if _, err := hugobuild.Build(ctx, dir, dir, dest, "--config", filepath.Join(dir, "config.toml")+","+overlay); err != nil {
 		return nil, err
 	}
 	cfg, err := siteconfig.Load(root.Files)
@@ -306,19 +305,7 @@ func buildWithAccount() (*site, error) {
 		return nil, err
 	}
 	cfg.Params.Donation.AccountHolder, cfg.Params.Donation.IBAN, cfg.Params.Donation.BIC = exampleHolder, exampleIBAN, exampleBIC
-	files := map[string][]byte{}
-	err = filepath.WalkDir(dest, func(p string, d os.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, err := filepath.Rel(dest, p)
-		if err != nil {
-			return err
-		}
-		b, err := os.ReadFile(p)
-		files[filepath.ToSlash(rel)] = b
-		return err
-	})
+	files, err := readFiles(dest)
 	if err != nil {
 		return nil, err
 	}

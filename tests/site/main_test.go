@@ -27,7 +27,6 @@ import (
 	"github.com/payoke/site/internal/siteconfig"
 )
 
-// built is the site built once by TestMain and only read by the tests.
 // built is the site, built once, on first use: inside a test, so that the
 // files hugobuild opens enter go test's cache key (opens in TestMain do not).
 var built struct {
@@ -69,10 +68,9 @@ func build(dest string) (*site, string, error) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	// Build passes --quiet, which hides every WARN and ERROR line, so the
-	// warning check could never fire: turn the output back on. Unused templates
-	// are not warnings here: render hooks and shortcodes wait for content.
-	log, err := hugobuild.Build(ctx, dir, dir, dest, "--quiet=false", "--printUnusedTemplates=false")
+	// Build prints Hugo's warnings (--logLevel warn) and fails on any of them;
+	// its log is kept for TestBuildPrintsNoWarnings.
+	log, err := hugobuild.Build(ctx, dir, dir, dest)
 	if err != nil {
 		return nil, log, err
 	}
@@ -80,8 +78,18 @@ func build(dest string) (*site, string, error) {
 	if err != nil {
 		return nil, log, err
 	}
+	files, err := readFiles(dest)
+	if err != nil {
+		return nil, log, err
+	}
+	s, err := newSite(cfg, files)
+	return s, log, err
+}
+
+// readFiles returns every file below dest by its slash-separated path.
+func readFiles(dest string) (map[string][]byte, error) {
 	files := map[string][]byte{}
-	err = filepath.WalkDir(dest, func(p string, d fs.DirEntry, err error) error {
+	err := filepath.WalkDir(dest, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
@@ -93,11 +101,7 @@ func build(dest string) (*site, string, error) {
 		files[filepath.ToSlash(rel)] = b
 		return err
 	})
-	if err != nil {
-		return nil, log, err
-	}
-	s, err := newSite(cfg, files)
-	return s, log, err
+	return files, err
 }
 
 // load returns the built site or stops the test if the build failed.
