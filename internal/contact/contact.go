@@ -4,6 +4,7 @@
 package contact
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -29,6 +30,9 @@ type Options struct {
 	To      []string // staff addresses
 	Site    *siteconfig.Config
 	Strings *i18n.Catalog
+	// Pages are the site's page addresses (the contact page and its
+	// thank-you page); default: the embedded site's (web.SitePages).
+	Pages *web.Pages
 	// SiteURL is the site's origin, trusted for cross-origin form posts
 	// (same-origin posts are always accepted).
 	SiteURL string
@@ -50,6 +54,7 @@ type handler struct {
 	to       []string
 	site     *siteconfig.Config
 	strings  *i18n.Catalog
+	pages    *web.Pages
 	logger   *slog.Logger
 	now      func() time.Time
 	limit    *web.Limiter
@@ -69,7 +74,7 @@ type handler struct {
 // origin: NewFromEnv checks it first.
 func New(o Options) http.Handler {
 	h := &handler{
-		sender: o.Sender, to: o.To, site: o.Site, logger: o.Logger,
+		sender: o.Sender, to: o.To, site: o.Site, pages: o.Pages, logger: o.Logger,
 		now: o.Now, minFill: o.MinFill, maxBody: o.MaxBody, clientIP: o.ClientIP,
 		known: map[string]bool{},
 	}
@@ -77,6 +82,12 @@ func New(o Options) http.Handler {
 	for _, l := range o.Site.Languages {
 		all = append(all, l.Lang)
 		h.known[l.Lang] = true
+	}
+	if h.pages == nil {
+		h.pages = web.SitePages()
+	}
+	if err := h.pages.Require(o.Site.SiteLanguages(), web.PageContact, web.PageContactThanks); err != nil {
+		panic(fmt.Sprintf("contact: %v", err))
 	}
 	h.fallback = fallbackLang
 	if !h.known[fallbackLang] {
@@ -192,32 +203,27 @@ func (u unconfigured) Send(context.Context, mail.Message) error { return u.err }
 // language instead.
 const fallbackLang = "en"
 
-// thanksPath is the localized thank-you page: content/<lang>/contact-thanks.md
-// in nl, en and fr; in a help-only language (which has one page, its home)
-// the "sent" state of that page, /<lang>/#sent (layouts/help-short.html).
-// lang is always a language of config.toml, checked by readForm.
-func thanksPath(lang string) string {
-	switch lang {
-	case "en":
-		return "/en/contact/thank-you/"
-	case "fr":
-		return "/fr/contact/merci/"
-	case "nl", "":
-		return "/nl/contact/bedankt/"
-	default:
-		return "/" + lang + "/#sent"
+// thanksPath is the localized thank-you page (translationKey
+// contact-thanks, content/<lang>/contact-thanks.md); in a help-only
+// language (which has one page, its home) the "sent" state of that page,
+// /<lang>/#sent (layouts/help-short.html). lang is always a language of
+// config.toml, checked by readForm; "" is the default language.
+func thanksPath(p *web.Pages, site *siteconfig.Config, lang string) string {
+	lang = cmp.Or(lang, site.DefaultLanguage)
+	if path, ok := p.Path(lang, web.PageContactThanks); ok {
+		return path
 	}
+	return p.Home(lang) + "#sent"
 }
 
-// contactPath is the page with the form: the contact page in nl, en and fr,
-// the help page (the home) in a help-only language.
-func contactPath(lang string) string {
-	switch lang {
-	case "nl", "en", "fr":
-		return "/" + lang + "/contact/"
-	default:
-		return "/" + lang + "/"
+// contactPath is the page with the form: the contact page (translationKey
+// contact) in a site language, the help page (the home) in a help-only
+// language.
+func contactPath(p *web.Pages, lang string) string {
+	if path, ok := p.Path(lang, web.PageContact); ok {
+		return path
 	}
+	return p.Home(lang)
 }
 
 // requestLang guesses the language before the form is read, from
@@ -362,11 +368,11 @@ func (h *handler) post(w http.ResponseWriter, r *http.Request) {
 
 func (h *handler) success(w http.ResponseWriter, r *http.Request, lang string) {
 	if web.WantsJSON(r) {
-		web.WriteJSON(w, http.StatusOK, map[string]string{"url": thanksPath(lang)})
+		web.WriteJSON(w, http.StatusOK, map[string]string{"url": thanksPath(h.pages, h.site, lang)})
 		return
 	}
 	web.NoStore(w, "text/html; charset=utf-8")
-	w.Header().Set("Location", thanksPath(lang))
+	w.Header().Set("Location", thanksPath(h.pages, h.site, lang))
 	w.WriteHeader(http.StatusSeeOther)
 }
 
@@ -402,7 +408,7 @@ func (h *handler) notice(w http.ResponseWriter, r *http.Request, lang string, st
 		return
 	}
 	p := h.newPage(lang, titleID, textID)
-	p.Back = contactPath(lang)
+	p.Back = contactPath(h.pages, lang)
 	h.render(w, status, p)
 }
 

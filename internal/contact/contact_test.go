@@ -123,8 +123,8 @@ func TestDeliversEachLanguage(t *testing.T) {
 			v := valid(lang)
 			v.Set("topic", "report")
 			w := fx.post(v, nil)
-			if w.Code != http.StatusSeeOther || w.Header().Get("Location") != thanksPath(lang) {
-				t.Fatalf("got %d to %q, want 303 to %s", w.Code, w.Header().Get("Location"), thanksPath(lang))
+			if w.Code != http.StatusSeeOther || w.Header().Get("Location") != siteThanks(lang) {
+				t.Fatalf("got %d to %q, want 303 to %s", w.Code, w.Header().Get("Location"), siteThanks(lang))
 			}
 			assertNoStore(t, w, "text/html")
 			got := fx.smtp.Wait(t, 1)
@@ -184,7 +184,7 @@ func TestAnonymousMessage(t *testing.T) {
 		t.Fatalf("status %d: %s", w.Code, w.Body)
 	}
 	var res map[string]string
-	if err := json.Unmarshal(w.Body.Bytes(), &res); err != nil || res["url"] != thanksPath("nl") {
+	if err := json.Unmarshal(w.Body.Bytes(), &res); err != nil || res["url"] != siteThanks("nl") {
 		t.Errorf("JSON = %s (%v)", w.Body, err)
 	}
 	got := fx.smtp.Wait(t, 1)

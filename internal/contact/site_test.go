@@ -211,7 +211,7 @@ func TestShortcodeMatchesHandler(t *testing.T) {
 			t.Fatalf("%s: status %d", lang, w.Code)
 		}
 		_, want := formControls(t, w.Body.String())
-		for _, page := range []string{helpPath[lang], strings.Trim(contactPath(lang), "/")} {
+		for _, page := range []string{helpPath[lang], strings.Trim(siteContact(lang), "/")} {
 			b, err := os.ReadFile(filepath.Join(dest, page, "index.html"))
 			if err != nil {
 				t.Fatal(err)
@@ -224,8 +224,8 @@ func TestShortcodeMatchesHandler(t *testing.T) {
 				t.Errorf("%s: the shortcode's form differs from the handler's:\nsite    %+v\nhandler %+v", page, got, want)
 			}
 		}
-		if _, err := os.Stat(filepath.Join(dest, thanksPath(lang), "index.html")); err != nil {
-			t.Errorf("%s: no thank-you page at %s", lang, thanksPath(lang))
+		if _, err := os.Stat(filepath.Join(dest, siteThanks(lang), "index.html")); err != nil {
+			t.Errorf("%s: no thank-you page at %s", lang, siteThanks(lang))
 		}
 	}
 	// A help-only language: its one page carries the same form, and the
@@ -250,9 +250,9 @@ func TestShortcodeMatchesHandler(t *testing.T) {
 		if fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Errorf("/%s/: the shortcode's form differs from the handler's:\nsite    %+v\nhandler %+v", l.Lang, got, want)
 		}
-		page, frag, _ := strings.Cut(thanksPath(l.Lang), "#")
-		if page != contactPath(l.Lang) || frag == "" {
-			t.Errorf("%s: thank-you %s is not a state of the help page %s", l.Lang, thanksPath(l.Lang), contactPath(l.Lang))
+		page, frag, _ := strings.Cut(siteThanks(l.Lang), "#")
+		if page != siteContact(l.Lang) || frag == "" {
+			t.Errorf("%s: thank-you %s is not a state of the help page %s", l.Lang, siteThanks(l.Lang), siteContact(l.Lang))
 		}
 		if !hasID(t, string(b), frag) {
 			t.Errorf("/%s/ has no element id=%s for the thank-you", l.Lang, frag)
@@ -265,7 +265,7 @@ func TestShortcodeMatchesHandler(t *testing.T) {
 		t.Error("the stylesheet does not hide .contact-trap with display:none")
 	}
 	for _, lang := range cfg.SiteLanguages() {
-		b, err := os.ReadFile(filepath.Join(dest, strings.Trim(contactPath(lang), "/"), "index.html"))
+		b, err := os.ReadFile(filepath.Join(dest, strings.Trim(siteContact(lang), "/"), "index.html"))
 		if err != nil {
 			t.Fatal(err)
 		}

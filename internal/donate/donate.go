@@ -37,6 +37,9 @@ var tokenPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{16,64}$`)
 type Options struct {
 	Site    *siteconfig.Config
 	Strings *i18n.Catalog
+	// Pages are the site's page addresses (the donate and thank-you pages);
+	// default: the embedded site's (web.SitePages).
+	Pages *web.Pages
 	// Stripe is nil when no secret key is set: the handler then answers 503.
 	Stripe *client.API
 	// SiteURL is the public origin the thank-you and cancel URLs start with;
@@ -114,15 +117,18 @@ func New(o Options) (http.Handler, error) {
 	o.RateWindow = cmp.Or(o.RateWindow, 10*time.Minute)
 	o.MaxClients = cmp.Or(o.MaxClients, 10000)
 	o.Ceiling = cmp.Or(o.Ceiling, 60)
+	if o.Pages == nil {
+		o.Pages = web.SitePages()
+	}
 	h := &handler{Options: o, siteURL: base, langs: web.NewLanguages(o.Site),
 		limit: web.NewLimiter(o.RateLimit, o.RateWindow, o.MaxClients), ceiling: web.NewCeiling(o.Ceiling, time.Minute)}
 	if h.checked, err = web.SameOrigin(origin, http.HandlerFunc(h.post), http.HandlerFunc(h.crossSite)); err != nil {
 		return nil, fmt.Errorf("donate: %w", err)
 	}
+	if err := o.Pages.Require(o.Site.SiteLanguages(), web.PageSupport, web.PageDonateThanks); err != nil {
+		return nil, fmt.Errorf("donate: %w", err)
+	}
 	for _, l := range o.Site.SiteLanguages() {
-		if donation.SupportPath(l) == "" {
-			return nil, fmt.Errorf("donate: no donate page known for language %q", l)
-		}
 		for _, id := range messageIDs {
 			if _, err := o.Strings.T(l, id, nil); err != nil {
 				return nil, fmt.Errorf("donate: string %s in %s: %w", id, l, err)
@@ -313,8 +319,8 @@ func (h *handler) sessionParams(ctx context.Context, g gift, key string) *stripe
 		Params:     stripe.Params{Context: ctx, IdempotencyKey: stripe.String(key)},
 		LineItems:  []*stripe.CheckoutSessionLineItemParams{{PriceData: price, Quantity: stripe.Int64(1)}},
 		Locale:     stripe.String(g.Lang),
-		SuccessURL: stripe.String(h.siteURL + donation.ThanksPath(g.Lang) + "?session_id={CHECKOUT_SESSION_ID}"),
-		CancelURL:  stripe.String(h.siteURL + donation.SupportPath(g.Lang)),
+		SuccessURL: stripe.String(h.siteURL + h.path(g.Lang, web.PageDonateThanks) + "?session_id={CHECKOUT_SESSION_ID}"),
+		CancelURL:  stripe.String(h.siteURL + h.path(g.Lang, web.PageSupport)),
 		Metadata:   meta,
 	}
 	if g.Frequency == donation.Monthly {
@@ -373,4 +379,10 @@ func (h *handler) message(lang, id string) string {
 		"Phone": o.Phone,
 		"Email": o.Email,
 	})
+}
+
+// path is the address of the page key in lang ("" if it has none).
+func (h *handler) path(lang, key string) string {
+	p, _ := h.Pages.Path(lang, key)
+	return p
 }

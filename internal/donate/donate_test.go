@@ -20,6 +20,7 @@ import (
 	"github.com/payoke/site/internal/siteconfig"
 	"github.com/payoke/site/internal/testutil"
 	"github.com/payoke/site/internal/web"
+	"github.com/payoke/site/internal/web/webtest"
 )
 
 // stripeMock is the one stripe-mock process of this test package.
@@ -235,7 +236,7 @@ func TestBadInput(t *testing.T) {
 			if w.Code != http.StatusBadRequest || !strings.Contains(html.UnescapeString(page), want) {
 				t.Errorf("HTML: status %d, want 400 with %q in\n%s", w.Code, want, page)
 			}
-			if !strings.Contains(page, `<html lang="`+lang) || !strings.Contains(page, `href="`+donation.SupportPath(lang)+`"`) {
+			if !strings.Contains(page, `<html lang="`+lang) || !strings.Contains(page, `href="`+webtest.Path(lang, web.PageSupport)+`"`) {
 				t.Errorf("HTML page is not in %s or has no way back:\n%s", lang, page)
 			}
 			if c.field == "amount" && !strings.Contains(page, `aria-describedby="donate-amount-error"`) {

@@ -100,7 +100,7 @@ func (h *handler) pageData(lang string, in input, a answer, msg string) pageData
 		Other: in.Other, Frequency: in.Frequency,
 		Hint:   h.message(lang, "donate_amount_hint"),
 		CallUs: h.message(lang, "donate_call_us"), Phone: o.Phone, PhoneLink: o.PhoneLink,
-		Back: donation.SupportPath(lang),
+		Back: h.path(lang, web.PageSupport),
 	}
 	if a.Field == "amount" || a.Field == "frequency" { // the fields the page shows
 		d.Field, d.FieldMessage = a.Field, msg

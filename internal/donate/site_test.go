@@ -35,14 +35,14 @@ func TestSiteHasTheFormAndThePages(t *testing.T) {
 		if b, err := os.ReadFile(filepath.Join(dest, lang, "sitemap.xml")); err == nil {
 			sitemapText += string(b)
 		}
-		support := read(t, dest, donation.SupportPath(lang))
+		support := read(t, dest, webtest.Path(lang, web.PageSupport))
 		testutil.WantIn(t, "support page", support, `<form class="form donate-form" method=post action=/api/donate`,
 			`name=lang value=`+lang+`>`, `name=amount_other inputmode=decimal`, `name=frequency value=monthly`,
 			"Stripe", "Bancontact", "SEPA", "iDEAL")
 		for _, p := range cfg.Params.Donation.Presets {
 			testutil.WantIn(t, "support page", support, "value="+strconv.Itoa(p)+"> "+donation.FormatEuro(lang, int64(p)*100)+"</label>")
 		}
-		thanks := read(t, dest, donation.ThanksPath(lang))
+		thanks := read(t, dest, webtest.Path(lang, web.PageDonateThanks))
 		testutil.WantIn(t, "thank-you page", thanks, `class=donate-manage`, cfg.Params.Organisation.Phone)
 	}
 	// The answer page links the site's stylesheet, and it knows its classes.

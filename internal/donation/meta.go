@@ -2,9 +2,11 @@
 // donate writes it, webhook and managegift read it, and none of the three
 // imports another. It holds the metadata a gift carries on its Stripe
 // objects (Meta), the Stripe client they all build (NewStripeClient), the
-// donation pages' paths (SupportPath, ThanksPath) and how each language
-// writes an amount (FormatEuro).
+// and how each language writes an amount (FormatEuro). The donation pages'
+// addresses are in their content front matter (web.Pages).
 package donation
+
+import "github.com/payoke/site/internal/web"
 
 // The two frequencies a gift can have.
 const (
@@ -34,11 +36,11 @@ func (m Meta) Encode() map[string]string {
 
 // Decode reads the gift in md. ok is false when md is not one of ours: a
 // gift is ours when its frequency is Once or Monthly and its language one
-// with a donate page (SupportPath). Other keys are ignored, such as the
+// with a donate page (web.PageSupport in the embedded site). Other keys are ignored, such as the
 // webhook's own mail marks (payoke_mail_…) on the same objects.
 func Decode(md map[string]string) (m Meta, ok bool) {
 	m = Meta{Lang: md[KeyLang], Frequency: md[KeyFrequency]}
-	if (m.Frequency != Once && m.Frequency != Monthly) || SupportPath(m.Lang) == "" {
+	if (m.Frequency != Once && m.Frequency != Monthly) || !hasSupportPage(m.Lang) {
 		return Meta{}, false
 	}
 	return m, true
@@ -47,5 +49,10 @@ func Decode(md map[string]string) (m Meta, ok bool) {
 // IsOurs reports md to be the metadata of a gift made by the donate form.
 func IsOurs(md map[string]string) bool {
 	_, ok := Decode(md)
+	return ok
+}
+
+func hasSupportPage(lang string) bool {
+	_, ok := web.PagePath(lang, web.PageSupport)
 	return ok
 }

@@ -55,6 +55,9 @@ const maxCustomers = 10
 type Options struct {
 	Site    *siteconfig.Config
 	Strings *i18n.Catalog
+	// Pages are the site's page addresses (the donate page and the "check
+	// your mailbox" page); default: the embedded site's (web.SitePages).
+	Pages *web.Pages
 	// Stripe is nil without STRIPE_SECRET_KEY, Links nil without
 	// MANAGE_GIFT_SECRET, Mail nil without a mail server: the handler then
 	// answers 503 with a localized "call or write".
@@ -154,6 +157,9 @@ func New(o Options) (http.Handler, error) {
 	o.MaxClients = cmp.Or(o.MaxClients, 10000)
 	o.Ceiling = cmp.Or(o.Ceiling, 60)
 	o.MinAnswer = cmp.Or(o.MinAnswer, 2*time.Second)
+	if o.Pages == nil {
+		o.Pages = web.SitePages()
+	}
 	h := &handler{Options: o, siteURL: base, langs: web.NewLanguages(o.Site),
 		limit:     web.NewLimiter(o.RateLimit, o.RateWindow, o.MaxClients),
 		addresses: web.NewLimiter(o.AddressLimit, o.RateWindow, o.MaxClients),
@@ -161,10 +167,10 @@ func New(o Options) (http.Handler, error) {
 	if h.checked, err = web.SameOrigin(origin, http.HandlerFunc(h.post), http.HandlerFunc(h.crossSite)); err != nil {
 		return nil, fmt.Errorf("manage-gift: %w", err)
 	}
+	if err := o.Pages.Require(o.Site.SiteLanguages(), web.PageSupport, web.PageManageGiftSent); err != nil {
+		return nil, fmt.Errorf("manage-gift: %w", err)
+	}
 	for _, l := range o.Site.SiteLanguages() {
-		if SentPath(l) == "" {
-			return nil, fmt.Errorf("manage-gift: no page known for language %q", l)
-		}
 		for _, id := range messageIDs {
 			if _, err := o.Strings.T(l, id, nil); err != nil {
 				return nil, fmt.Errorf("manage-gift: string %s in %s: %w", id, l, err)
@@ -354,11 +360,11 @@ func (h *handler) post(w http.ResponseWriter, r *http.Request) {
 // sent is the one answer to every request that got as far as Stripe.
 func (h *handler) sent(w http.ResponseWriter, r *http.Request, lang string) {
 	if web.WantsJSON(r) {
-		web.WriteJSON(w, http.StatusOK, map[string]string{"url": SentPath(lang)})
+		web.WriteJSON(w, http.StatusOK, map[string]string{"url": h.path(lang, web.PageManageGiftSent)})
 		return
 	}
 	web.NoStore(w, "text/html; charset=utf-8")
-	w.Header().Set("Location", SentPath(lang))
+	w.Header().Set("Location", h.path(lang, web.PageManageGiftSent))
 	w.WriteHeader(http.StatusSeeOther)
 }
 
@@ -415,7 +421,7 @@ func (h *handler) open(w http.ResponseWriter, r *http.Request) {
 	s, err := h.Stripe.BillingPortalSessions.New(&stripe.BillingPortalSessionParams{
 		Params:    stripe.Params{Context: ctx},
 		Customer:  stripe.String(c.Customer),
-		ReturnURL: stripe.String(h.siteURL + donation.SupportPath(lang)),
+		ReturnURL: stripe.String(h.siteURL + h.path(lang, web.PageSupport)),
 		Locale:    stripe.String(lang),
 	})
 	if err != nil {
@@ -431,4 +437,10 @@ func (h *handler) open(w http.ResponseWriter, r *http.Request) {
 	h.Logger.Info("manage-gift: portal opened", "status", http.StatusSeeOther, "ms", time.Since(start).Milliseconds())
 	web.NoStore(w, "text/html; charset=utf-8")
 	http.Redirect(w, r, s.URL, http.StatusSeeOther)
+}
+
+// path is the address of the page key in lang ("" if it has none).
+func (h *handler) path(lang, key string) string {
+	p, _ := h.Pages.Path(lang, key)
+	return p
 }

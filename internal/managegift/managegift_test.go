@@ -28,6 +28,7 @@ import (
 	"github.com/payoke/site/internal/stripestandin"
 	"github.com/payoke/site/internal/testutil"
 	"github.com/payoke/site/internal/web"
+	"github.com/payoke/site/internal/web/webtest"
 )
 
 // stripeMock is the one stripe-mock process of this test package.
@@ -156,9 +157,9 @@ func links(t *testing.T, body string) []string {
 // wantSent checks the one answer every link request gets.
 func wantSent(t *testing.T, w *httptest.ResponseRecorder, lang string) {
 	t.Helper()
-	if w.Code != http.StatusSeeOther || w.Header().Get("Location") != managegift.SentPath(lang) || w.Header().Get("Cache-Control") != "no-store" {
+	if w.Code != http.StatusSeeOther || w.Header().Get("Location") != webtest.Path(lang, web.PageManageGiftSent) || w.Header().Get("Cache-Control") != "no-store" {
 		t.Fatalf("answer %d Location %q Cache-Control %q, want 303 to %s, no-store; body %s",
-			w.Code, w.Header().Get("Location"), w.Header().Get("Cache-Control"), managegift.SentPath(lang), w.Body)
+			w.Code, w.Header().Get("Location"), w.Header().Get("Cache-Control"), webtest.Path(lang, web.PageManageGiftSent), w.Body)
 	}
 }
 

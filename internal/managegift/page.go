@@ -4,7 +4,6 @@ import (
 	"html/template"
 	"net/http"
 
-	"github.com/payoke/site/internal/donation"
 	"github.com/payoke/site/internal/web"
 )
 
@@ -80,7 +79,7 @@ func (h *handler) refuse(w http.ResponseWriter, r *http.Request, lang string, in
 	title := cmpOr(titles[a.ID], "manage_gift_unavailable_title")
 	d := pageData{
 		Page: web.NewPage(h.Site, h.Strings, lang, h.t(lang, title, nil)), h: h,
-		Email: in.Email, Phone: o.Phone, PhoneLink: o.PhoneLink, Back: donation.SupportPath(lang),
+		Email: in.Email, Phone: o.Phone, PhoneLink: o.PhoneLink, Back: h.path(lang, web.PageSupport),
 	}
 	if a.Renew {
 		d.Token = in.Token

@@ -9,9 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/payoke/site/internal/donation"
 	"github.com/payoke/site/internal/hugobuild"
-	"github.com/payoke/site/internal/managegift"
 	"github.com/payoke/site/internal/managegift/giftlink"
 	"github.com/payoke/site/internal/stripestandin"
 	"github.com/payoke/site/internal/testutil"
@@ -22,7 +20,7 @@ import (
 // TestSiteHasTheFormAndThePages builds the site with the pinned Hugo and
 // checks what the function relies on: the form on each support page (as
 // the answer page shows it again), the "check your mailbox" page at
-// SentPath, the link to the form from the donate form and the thank-you
+// its front matter's url (web.PageManageGiftSent), the link to the form from the donate form and the thank-you
 // page, and the link's lifetime said as giftlink.Lifetime.
 func TestSiteHasTheFormAndThePages(t *testing.T) {
 	t.Parallel()
@@ -45,14 +43,14 @@ func TestSiteHasTheFormAndThePages(t *testing.T) {
 			sitemaps += string(b)
 		}
 		intro, _ := cat.T(lang, "manage_gift_intro", hours)
-		support := read(t, dest, donation.SupportPath(lang))
+		support := read(t, dest, webtest.Path(lang, web.PageSupport))
 		testutil.WantIn(t, lang+" support page", support, `<form class=form id=manage-gift method=post action=/api/manage-gift novalidate>`,
 			`<input type=email id=manage-gift-email name=email maxlength=254 autocomplete=email spellcheck=false>`,
-			`<input type=hidden name=lang value=`+lang+`>`, intro, `href=`+managegift.FormPath(lang))
-		thanks := read(t, dest, donation.ThanksPath(lang))
-		testutil.WantIn(t, lang+" thank-you page", thanks, `href=`+managegift.FormPath(lang))
-		sent := read(t, dest, managegift.SentPath(lang))
-		testutil.WantIn(t, lang+" sent page", sent, cfg.Params.Organisation.Phone, `href=`+managegift.FormPath(lang), "4")
+			`<input type=hidden name=lang value=`+lang+`>`, intro, `href=`+(webtest.Path(lang, web.PageSupport)+"#manage-gift"))
+		thanks := read(t, dest, webtest.Path(lang, web.PageDonateThanks))
+		testutil.WantIn(t, lang+" thank-you page", thanks, `href=`+(webtest.Path(lang, web.PageSupport)+"#manage-gift"))
+		sent := read(t, dest, webtest.Path(lang, web.PageManageGiftSent))
+		testutil.WantIn(t, lang+" sent page", sent, cfg.Params.Organisation.Phone, `href=`+(webtest.Path(lang, web.PageSupport)+"#manage-gift"), "4")
 	}
 	if strings.Contains(sitemaps, "mailbox") || strings.Contains(sitemaps, "e-mails/") {
 		t.Error("a check-your-mailbox page is in a sitemap")

@@ -14,26 +14,34 @@ import (
 	"github.com/payoke/site/internal/siteconfig"
 )
 
-// LoadSite reads the config.toml and i18n strings embedded in the binary.
+// LoadSite reads the config.toml and i18n strings embedded in the binary;
+// the embedded pages' addresses are SitePages.
 func LoadSite() (*siteconfig.Config, *i18n.Catalog, error) {
-	return LoadSiteFS(site.Files, false)
+	cfg, cat, _, err := LoadSiteFS(site.Files, false)
+	return cfg, cat, err
 }
 
 // LoadSiteAllLanguages is LoadSite with the strings of every language in
 // config.toml, the help-only ones too: the contact form is on their pages.
 func LoadSiteAllLanguages() (*siteconfig.Config, *i18n.Catalog, error) {
-	return LoadSiteFS(site.Files, true)
+	cfg, cat, _, err := LoadSiteFS(site.Files, true)
+	return cfg, cat, err
 }
 
-// LoadSiteFS reads config.toml and i18n/<lang>.toml from the root of fsys:
-// the embedded site.Files for LoadSite and LoadSiteAllLanguages, another
-// organisation's site in tests (tests/otherorg). The strings are those of
-// the site languages, or of every language in config.toml with
-// allLanguages; they are filled with the organisation's facts (Strings).
-func LoadSiteFS(fsys fs.FS, allLanguages bool) (*siteconfig.Config, *i18n.Catalog, error) {
+// LoadSiteFS reads config.toml, i18n/<lang>.toml and the front matter of
+// the content pages (LoadPages) from the root of fsys: the embedded
+// site.Files for LoadSite and LoadSiteAllLanguages, another organisation's
+// site in tests (tests/otherorg). The strings are those of the site
+// languages, or of every language in config.toml with allLanguages; they
+// are filled with the organisation's facts (Strings).
+func LoadSiteFS(fsys fs.FS, allLanguages bool) (*siteconfig.Config, *i18n.Catalog, *Pages, error) {
 	cfg, err := siteconfig.Load(fsys)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
+	}
+	pages, err := LoadPages(fsys, cfg)
+	if err != nil {
+		return nil, nil, nil, err
 	}
 	langs := cfg.SiteLanguages()
 	if allLanguages {
@@ -44,9 +52,9 @@ func LoadSiteFS(fsys fs.FS, allLanguages bool) (*siteconfig.Config, *i18n.Catalo
 	}
 	cat, err := i18n.Load(fsys, cfg.DefaultLanguage, langs...)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	return cfg, Strings(cfg, cat), nil
+	return cfg, Strings(cfg, cat), pages, nil
 }
 
 // Strings returns cat with the organisation's name from cfg

@@ -8,6 +8,7 @@ import (
 	"github.com/payoke/site/internal/donation"
 	"github.com/payoke/site/internal/mail"
 	"github.com/payoke/site/internal/managegift/giftlink"
+	"github.com/payoke/site/internal/web"
 )
 
 // mailIDs are the strings the mails need; New checks every language has them.
@@ -100,7 +101,8 @@ func (h *handler) manageParagraph(g gift) string {
 
 // failedMails: a delayed payment (SEPA) did not go through.
 func (h *handler) failedMails(g gift) []outgoing {
-	again := h.siteURL + donation.SupportPath(g.Lang)
+	support, _ := h.Pages.Path(g.Lang, web.PageSupport)
+	again := h.siteURL + support
 	return []outgoing{
 		{Part: "donor", Msg: h.donorMail(g, "donate_mail_failed_subject",
 			h.t(g.Lang, "donate_mail_failed_body", g, map[string]any{"URL": again}))},

@@ -49,6 +49,9 @@ const releaseTimeout = 1500 * time.Millisecond
 type Options struct {
 	Site    *siteconfig.Config
 	Strings *i18n.Catalog
+	// Pages are the site's page addresses (the donate page the failed-payment
+	// mail links to); default: the embedded site's (web.SitePages).
+	Pages *web.Pages
 	// Stripe reads and writes the sent-mail markers; nil: answer 503.
 	Stripe *client.API
 	Mail   mail.Sender
@@ -126,6 +129,12 @@ func New(o Options) (http.Handler, error) {
 	}
 	base, _, err := web.SiteURL(o.SiteURL, o.Site.BaseURL)
 	if err != nil {
+		return nil, fmt.Errorf("webhook: %w", err)
+	}
+	if o.Pages == nil {
+		o.Pages = web.SitePages()
+	}
+	if err := o.Pages.Require(o.Site.SiteLanguages(), web.PageSupport); err != nil {
 		return nil, fmt.Errorf("webhook: %w", err)
 	}
 	for _, l := range o.Site.SiteLanguages() {

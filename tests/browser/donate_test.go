@@ -7,7 +7,8 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/payoke/site/internal/donation"
+	"github.com/payoke/site/internal/web"
+	"github.com/payoke/site/internal/web/webtest"
 )
 
 // checkout is where stripe-mock's sessions send the donor; the tab answers
@@ -51,7 +52,7 @@ func (s *suite) testDonate(t *testing.T) {
 // giveOnce fills the donation form and sends it; typed "" picks the first preset.
 func (s *suite) giveOnce(t *testing.T, v view, lang, frequency, typed string) {
 	tb := s.openTab(t, v)
-	page := donation.SupportPath(lang)
+	page := webtest.Path(lang, web.PageSupport)
 	tb.open(page)
 	form := "form.donate-form "
 	if typed == "" {
@@ -97,7 +98,7 @@ func (s *suite) badAmount(t *testing.T, v view, langs []string) {
 	messages := map[string]string{}
 	for _, lang := range langs {
 		tb := s.openTab(t, v)
-		page := donation.SupportPath(lang)
+		page := webtest.Path(lang, web.PageSupport)
 		tb.open(page)
 		tb.do("typing a bad amount",
 			chromedp.Click(chromedp.CSS(`form.donate-form input[name=amount][value=other]`)),

@@ -15,7 +15,8 @@ import (
 	"time"
 
 	"github.com/payoke/site/internal/browsertest"
-	"github.com/payoke/site/internal/donation"
+	"github.com/payoke/site/internal/web"
+	"github.com/payoke/site/internal/web/webtest"
 )
 
 var lighthouse = flag.Bool("lighthouse", false, "run the Lighthouse benchmark and write its table into BENCHMARKS.md")
@@ -30,7 +31,7 @@ func lighthousePages(lang string) []string {
 		"en": {"/en/", "/en/projects/", "/en/about/history/", "/en/professionals/", "/en/help/", "/en/contact/"},
 		"fr": {"/fr/", "/fr/projets/", "/fr/a-propos/histoire/", "/fr/professionnels/", "/fr/aide/", "/fr/contact/"},
 	}[lang]
-	return append(paths, donation.SupportPath(lang))
+	return append(paths, webtest.Path(lang, web.PageSupport))
 }
 
 // TestLighthouse is a benchmark, not a test: with -lighthouse it runs

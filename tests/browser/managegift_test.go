@@ -6,8 +6,8 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/payoke/site/internal/donation"
-	"github.com/payoke/site/internal/managegift"
+	"github.com/payoke/site/internal/web"
+	"github.com/payoke/site/internal/web/webtest"
 )
 
 // manageForm finds the form "Manage my monthly gift" on the support page or
@@ -28,12 +28,12 @@ func (s *suite) testManageGift(t *testing.T) {
 		t.Run(lang+" "+v.String(), func(t *testing.T) {
 			t.Parallel()
 			tb := s.openTab(t, v)
-			tb.open(donation.SupportPath(lang))
+			tb.open(webtest.Path(lang, web.PageSupport))
 			s.noAxeViolations(t, tb, lang+" support page")
 			tb.do("typing an address", chromedp.SendKeys(chromedp.CSS(manageForm+`input[name=email]`), "donor@example.org"))
 			tb.reset()
 			tb.follow("asking for a link", chromedp.Click(chromedp.CSS(manageForm+`button[type=submit]`)))
-			want := tb.url(managegift.SentPath(lang))
+			want := tb.url(webtest.Path(lang, web.PageManageGiftSent))
 			tb.waitLocation("after asking for a link", func(l string) bool { return l == want })
 			found := false
 			for _, r := range tb.redirected() {
@@ -51,7 +51,7 @@ func (s *suite) testManageGift(t *testing.T) {
 	t.Run("bad address and forged link", func(t *testing.T) {
 		t.Parallel()
 		tb := s.openTab(t, phone)
-		tb.open(donation.SupportPath("fr"))
+		tb.open(webtest.Path("fr", web.PageSupport))
 		tb.do("typing a bad address", chromedp.SendKeys(chromedp.CSS(manageForm+`input[name=email]`), "donor@"))
 		tb.follow("sending a bad address", chromedp.Click(chromedp.CSS(manageForm+`button[type=submit]`)))
 		tb.waitLocation("after sending a bad address", func(l string) bool { return strings.HasSuffix(l, "/api/manage-gift") })

@@ -17,8 +17,9 @@ import (
 
 	"github.com/payoke/site/internal/browsertest"
 	"github.com/payoke/site/internal/donate/stripemock"
-	"github.com/payoke/site/internal/donation"
 	"github.com/payoke/site/internal/mail/mailtest"
+	"github.com/payoke/site/internal/web"
+	"github.com/payoke/site/internal/web/webtest"
 )
 
 // checkoutURL is where stripe-mock's Checkout Sessions send the donor. The
@@ -67,7 +68,7 @@ func TestJourneysOnNetlifyDev(t *testing.T) {
 		t.Run("donate once, "+js, func(t *testing.T) {
 			tb := newTab(t, browser, devURL, noJS)
 			const form = "form.donate-form "
-			tb.open(donation.SupportPath("en"))
+			tb.open(webtest.Path("en", web.PageSupport))
 			tb.do("choosing a preset and once",
 				chromedp.Click(chromedp.CSS(form+`input[name=amount]:not([value=other])`)),
 				chromedp.Click(chromedp.CSS(form+`input[name=frequency][value=once]`)))

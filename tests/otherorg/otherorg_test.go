@@ -382,7 +382,7 @@ func TestNoUnfilledString(t *testing.T) {
 // language: its legalName, from its config.toml, and no string of its own.
 func TestStringsNameIt(t *testing.T) {
 	files := site(t)
-	cfg, cat := fixtureSite(t)
+	cfg, cat, _ := fixtureSite(t)
 	for _, lang := range cfg.SiteLanguages() {
 		for _, id := range []string{"help_call_payoke", "contact_confidential", "contact_safe_hint", "donate_next_stripe"} {
 			want, err := cat.T(lang, id, nil)

@@ -10,15 +10,15 @@ import (
 
 	"golang.org/x/net/html"
 
-	"github.com/payoke/site/internal/donation"
+	"github.com/payoke/site/internal/web"
+	"github.com/payoke/site/internal/web/webtest"
 )
 
 // formTargets are the pages only a form post leads to (the functions answer
 // with a 303 to them), so no page links to them: the donate thank-you page
-// (internal/donation ThanksPath) and the contact one (internal/contact thanksPath).
+// and the contact one, at the addresses their front matter gives (web.Pages).
 func formTargets(lang string) []string {
-	contact := map[string]string{"nl": "/nl/contact/bedankt/", "en": "/en/contact/thank-you/", "fr": "/fr/contact/merci/"}
-	return []string{donation.ThanksPath(lang), contact[lang]}
+	return []string{webtest.Path(lang, web.PageDonateThanks), webtest.Path(lang, web.PageContactThanks)}
 }
 
 // countsAsLink reports whether an <a> leads readers somewhere: it sits in the
@@ -196,7 +196,7 @@ func TestOrphanAndHomeChecksFindFaults(t *testing.T) {
 	}
 	recent := `<section><h2>Laatste nieuws</h2><ul><li><time datetime=2025-12-24>24 december 2025</time></li><li><time datetime=2019-01-01>2019</time></li></ul></section>`
 	files := map[string]string{
-		"nl/sitemap.xml": sitemap("nl", "/nl/", "/nl/a/", "/nl/b/", "/nl/c/", "/nl/d/", "/nl/e/", donation.ThanksPath("nl"), "/nl/404.html"),
+		"nl/sitemap.xml": sitemap("nl", "/nl/", "/nl/a/", "/nl/b/", "/nl/c/", "/nl/d/", "/nl/e/", webtest.Path("nl", web.PageDonateThanks), "/nl/404.html"),
 		"en/sitemap.xml": sitemap("en", "/en/", "/en/b/"),
 		"nl/index.html": page("nl", "/nl/", `<nav><a href=/nl/a/>a, in the menu</a></nav>`,
 			`<a href=/nl/c/#x>c, in the text</a>`+recent+`<h2>Projecten</h2><time datetime=2001-01-01>2001</time>`, `<a href=/nl/d/?q=1>d, in the footer</a>`),
@@ -208,7 +208,7 @@ func TestOrphanAndHomeChecksFindFaults(t *testing.T) {
 		"nl/d/index.html": page("nl", "/nl/d/", "", "", ""),
 		"nl/e/index.html": page("nl", "/nl/e/", "", "<p class=empty>Nothing yet.</p>", ""),
 		// Only a form post leads here, and nothing to the 404 page.
-		strings.TrimPrefix(donation.ThanksPath("nl"), "/") + "index.html": page("nl", donation.ThanksPath("nl"), "", "", ""),
+		strings.TrimPrefix(webtest.Path("nl", web.PageDonateThanks), "/") + "index.html": page("nl", webtest.Path("nl", web.PageDonateThanks), "", "", ""),
 		"nl/404.html":    page("nl", "/nl/404.html", "", "", ""),
 		"en/index.html":  page("en", "/en/", "", `<section><h2>Latest news</h2><p class="list empty">Nothing yet.</p></section>`, ""),
 		"fr/index.html":  page("fr", "/fr/", "", `<section><h2>Dernières actualités</h2><time datetime=2024-06-30>30 juin 2024</time></section><h2>Nos projets</h2>`, ""),

@@ -49,3 +49,11 @@ func MissingClasses(css, page string) []string {
 	}
 	return missing
 }
+
+// Path is the address of the embedded site's page of lang with
+// translationKey key, as its content front matter sets it ("" if it has
+// none): the tests' way to name a page the functions link to.
+func Path(lang, key string) string {
+	p, _ := web.PagePath(lang, key)
+	return p
+}
