@@ -34,10 +34,17 @@ func LookChromium() (string, error) {
 // a missing browser must never pass unnoticed, with a skip elsewhere.
 func Require(t testing.TB, err error) {
 	t.Helper()
+	RequireTool(t, "browser tests", Install, err)
+}
+
+// RequireTool is Require's rule for any suite that needs installed tools:
+// which suite needs them, and how to install them.
+func RequireTool(t testing.TB, suite, install string, err error) {
+	t.Helper()
 	if err == nil {
 		return
 	}
-	msg := "browser tests need " + err.Error() + "; install with: " + Install
+	msg := suite + " need " + err.Error() + "; install with: " + install
 	if os.Getenv("CI") == "true" {
 		t.Fatal(msg)
 	}

@@ -82,11 +82,10 @@ func NewFromEnv(getenv func(string) string, logger *slog.Logger) (http.Handler, 
 		return nil, err
 	}
 	o := Options{Site: cfg, Strings: cat, SiteURL: getenv("SITE_URL"), Logger: logger, ClientIP: web.ClientIPFromEnv(getenv)}
-	if key := strings.TrimSpace(getenv("STRIPE_SECRET_KEY")); key != "" {
-		if o.Stripe, err = donation.NewStripeClient(key, getenv("STRIPE_API_URL")); err != nil {
-			return nil, err
-		}
-	} else {
+	if o.Stripe, err = donation.StripeFromEnv(getenv); err != nil {
+		return nil, err
+	}
+	if o.Stripe == nil {
 		logger.Warn("donate: STRIPE_SECRET_KEY is not set, so /api/donate answers 503. " +
 			"Set a test key (sk_test_…, from https://dashboard.stripe.com/test/apikeys), " +
 			"or run `go tool stripe-mock -http-port 12111` and set STRIPE_SECRET_KEY=sk_test_123 STRIPE_API_URL=http://127.0.0.1:12111")

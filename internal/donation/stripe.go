@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/stripe/stripe-go/v76"
@@ -35,4 +36,15 @@ func NewStripeClient(key, apiURL string) (*client.API, error) {
 	}
 	b := stripe.GetBackendWithConfig(stripe.APIBackend, cfg)
 	return client.New(key, &stripe.Backends{API: b, Connect: b, Uploads: b}), nil
+}
+
+// StripeFromEnv is the client for STRIPE_SECRET_KEY and STRIPE_API_URL, the
+// one reading of those settings for every function; nil (and no error) when
+// no key is set, which each function answers with its own 503.
+func StripeFromEnv(getenv func(string) string) (*client.API, error) {
+	key := strings.TrimSpace(getenv("STRIPE_SECRET_KEY"))
+	if key == "" {
+		return nil, nil
+	}
+	return NewStripeClient(key, getenv("STRIPE_API_URL"))
 }

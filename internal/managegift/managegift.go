@@ -115,11 +115,10 @@ func NewFromEnv(getenv func(string) string, logger *slog.Logger) (http.Handler, 
 	if o.Links, err = giftlink.FromEnv(getenv); err != nil {
 		missing = append(missing, err.Error()+" (make one with `openssl rand -base64 32`)")
 	}
-	if key := strings.TrimSpace(getenv("STRIPE_SECRET_KEY")); key != "" {
-		if o.Stripe, err = donation.NewStripeClient(key, getenv("STRIPE_API_URL")); err != nil {
-			return nil, err
-		}
-	} else {
+	if o.Stripe, err = donation.StripeFromEnv(getenv); err != nil {
+		return nil, err
+	}
+	if o.Stripe == nil {
 		missing = append(missing, "STRIPE_SECRET_KEY is not set")
 	}
 	if getenv("AWS_LAMBDA_FUNCTION_NAME") != "" && strings.TrimSpace(getenv("SMTP_URL")) == "" {

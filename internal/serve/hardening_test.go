@@ -15,9 +15,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	site "github.com/payoke/site"
-	"github.com/payoke/site/internal/headers"
 )
 
 // startServer runs the server `payoke serve` runs (newServer) on the built
@@ -25,14 +22,7 @@ import (
 // with its name and the method.
 func startServer(t *testing.T) (addr string, srv *http.Server) {
 	t.Helper()
-	hdrs, err := headers.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	routes, err := LoadRoutes(site.Files)
-	if err != nil {
-		t.Fatal(err)
-	}
+	routes, hdrs := siteRules(t)
 	api := map[string]http.Handler{}
 	for _, name := range []string{"donate", "contact", "stripe-webhook"} {
 		api[name] = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

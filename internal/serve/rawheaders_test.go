@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	site "github.com/payoke/site"
 	"github.com/payoke/site/internal/headers"
 )
 
@@ -18,14 +17,7 @@ import (
 // on the built site, on a free port.
 func startRawServer(t *testing.T) (addr string, hdrs *headers.Set) {
 	t.Helper()
-	hdrs, err := headers.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	routes, err := LoadRoutes(site.Files)
-	if err != nil {
-		t.Fatal(err)
-	}
+	routes, hdrs := siteRules(t)
 	api := map[string]http.Handler{"contact": http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		io.Copy(io.Discard, r.Body)
 		w.Write([]byte("function contact"))

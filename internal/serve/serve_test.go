@@ -46,9 +46,8 @@ func TestMain(m *testing.M) {
 	}())
 }
 
-// newTestHandler serves the built site with the real routes and headers;
-// each function answers with its name, to show where a request went.
-func newTestHandler(t *testing.T) (http.Handler, *headers.Set) {
+// siteRules are the routes and headers of the real netlify.toml.
+func siteRules(t *testing.T) ([]Route, *headers.Set) {
 	t.Helper()
 	hdrs, err := headers.Default()
 	if err != nil {
@@ -58,6 +57,14 @@ func newTestHandler(t *testing.T) (http.Handler, *headers.Set) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return routes, hdrs
+}
+
+// newTestHandler serves the built site with the real routes and headers;
+// each function answers with its name, to show where a request went.
+func newTestHandler(t *testing.T) (http.Handler, *headers.Set) {
+	t.Helper()
+	routes, hdrs := siteRules(t)
 	api := map[string]http.Handler{}
 	for _, name := range []string{"donate", "contact", "stripe-webhook"} {
 		api[name] = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -101,10 +101,8 @@ func NewFromEnv(getenv func(string) string, logger *slog.Logger) (http.Handler, 
 			return nil, fmt.Errorf("webhook: CONTACT_TO: %w", err)
 		}
 	}
-	if key := strings.TrimSpace(getenv("STRIPE_SECRET_KEY")); key != "" {
-		if o.Stripe, err = donation.NewStripeClient(key, getenv("STRIPE_API_URL")); err != nil {
-			return nil, err
-		}
+	if o.Stripe, err = donation.StripeFromEnv(getenv); err != nil {
+		return nil, err
 	}
 	if o.Links, err = giftlink.FromEnv(getenv); err != nil {
 		logger.Warn("webhook: " + err.Error() + ", so monthly thank-you mails ask donors to call or write to change their gift instead of giving them a link")

@@ -4,10 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"io"
 	"log/slog"
-	"mime"
-	"mime/quotedprintable"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -122,28 +119,13 @@ func (f fixture) deliver(t *testing.T, payload []byte, sign webhook.UnsignedPayl
 	return w
 }
 
-type got struct {
-	To, Subject, ReplyTo, Body string
-}
+type got = mailtest.Decoded
 
-// mails reads what the SMTP server received, decoded.
+// mails reads what the SMTP server received, decoded; it fails unless
+// there are exactly n.
 func (f fixture) mails(t *testing.T, n int) []got {
 	t.Helper()
-	if n > 0 {
-		f.smtp.Wait(t, n)
-	}
-	time.Sleep(50 * time.Millisecond) // room for an unwanted extra message to show up
-	var out []got
-	dec := new(mime.WordDecoder)
-	for _, m := range f.smtp.Messages() {
-		subj, _ := dec.DecodeHeader(m.Header.Get("Subject"))
-		body, _ := io.ReadAll(quotedprintable.NewReader(bytes.NewReader(m.Body)))
-		out = append(out, got{To: strings.Join(m.To, ","), Subject: subj, ReplyTo: m.Header.Get("Reply-To"), Body: string(body)})
-	}
-	if len(out) != n {
-		t.Fatalf("%d mails, want %d: %+v", len(out), n, out)
-	}
-	return out
+	return f.smtp.Exactly(t, n)
 }
 
 func TestOneOffGiftThanksDonorAndStaffOnce(t *testing.T) {

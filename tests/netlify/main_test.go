@@ -25,13 +25,13 @@ package netlify
 
 import (
 	"errors"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/payoke/site/internal/browsertest"
 	"github.com/payoke/site/internal/hugobuild"
 )
 
@@ -81,20 +81,11 @@ func findTools() (tools, error) {
 	return tl, nil
 }
 
-// require ends the test if err reports a missing tool: loudly in CI, where
-// a missing tool must never pass unnoticed, with a skip elsewhere (the rule
-// of internal/browsertest.Require).
+// require ends the test if err reports a missing tool, by the rule of
+// internal/browsertest: loudly in CI, with a skip elsewhere.
 func require(t testing.TB, err error) {
 	t.Helper()
-	if err == nil {
-		return
-	}
-	msg := "the Netlify CLI tests need " + err.Error() + "; install with: " + Install
-	if os.Getenv("CI") == "true" {
-		t.Fatal(msg)
-	}
-	fmt.Fprintln(os.Stderr, "SKIP:", msg) // seen without -v too
-	t.Skip(msg)
+	browsertest.RequireTool(t, "the Netlify CLI tests", Install, err)
 }
 
 // needTools returns the tools, or ends the test as require does.

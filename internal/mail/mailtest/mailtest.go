@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
+	"mime/quotedprintable"
 	"net"
 	"net/mail"
 	"net/url"
@@ -123,6 +125,31 @@ func (s *Server) Wait(t testing.TB, n int) Received {
 	}
 	t.Fatalf("SMTP server got %d messages, want %d", len(s.Messages()), n)
 	return Received{}
+}
+
+// Decoded is a received message as a reader sees it: recipients, the
+// decoded subject, Reply-To and the quoted-printable body decoded.
+type Decoded struct{ To, Subject, ReplyTo, Body string }
+
+// Exactly waits for n messages, leaves room for an unwanted extra one to
+// arrive, and returns them decoded; it fails unless there are exactly n.
+func (s *Server) Exactly(t testing.TB, n int) []Decoded {
+	t.Helper()
+	if n > 0 {
+		s.Wait(t, n)
+	}
+	time.Sleep(50 * time.Millisecond)
+	var out []Decoded
+	dec := new(mime.WordDecoder)
+	for _, m := range s.Messages() {
+		subj, _ := dec.DecodeHeader(m.Header.Get("Subject"))
+		body, _ := io.ReadAll(quotedprintable.NewReader(bytes.NewReader(m.Body)))
+		out = append(out, Decoded{To: strings.Join(m.To, ","), Subject: subj, ReplyTo: m.Header.Get("Reply-To"), Body: string(body)})
+	}
+	if len(out) != n {
+		t.Fatalf("%d mails, want %d: %+v", len(out), n, out)
+	}
+	return out
 }
 
 type session struct {
