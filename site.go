@@ -11,7 +11,7 @@ import "embed"
 // embedded, to keep the functions small; a page a function needs that is
 // missing here fails its start, naming the file (web.Pages.Require).
 //
-//go:embed config.toml i18n netlify.toml
+//go:embed config.toml i18n netlify.toml layouts/_partials/forms
 //go:embed content/*/support.md content/*/donate-thanks.md content/*/manage-gift-sent.md
 //go:embed content/*/contact.md content/*/contact-thanks.md
 var Files embed.FS

@@ -560,7 +560,10 @@ func TestBadAddressKeepsWhatWasTyped(t *testing.T) {
 			continue
 		}
 		testutil.WantIn(t, typed, p, "Kijk je e-mailadres na", "Vul een e-mailadres in zoals naam@voorbeeld.be.", `href="#manage-gift-email"`,
-			`aria-invalid="true"`, `value="`+typed+`"`)
+			`aria-invalid="true"`)
+		if typed != "" {
+			testutil.WantIn(t, typed, p, `value="`+typed+`"`)
+		}
 	}
 	f.mails(t, 0)
 	// A script asking for JSON gets the contract's error.

@@ -1,7 +1,7 @@
 package managegift
 
 import (
-	"html/template"
+	_ "embed"
 	"net/http"
 
 	"github.com/payoke/site/internal/web"
@@ -28,41 +28,30 @@ var titles = map[string]string{
 	"manage_gift_link_expired": "manage_gift_link_expired_title",
 }
 
-// The answer page sits in the site's page shell (internal/web), with the
-// ids, names and class names of layouts/_shortcodes/manage-gift-form.html,
+// The answer page sits in the site's page shell (internal/web) and shows
+// the support page's form (layouts/_partials/forms/manage-gift.html) again,
 // so the site's stylesheet dresses it.
-const pageHTML = `{{define "main"}}
-<h1>{{.Title}}</h1>
-{{with .Alert}}<div class="error-summary" role="alert"><p>{{.}}</p></div>{{end}}
-{{if .Token}}<form class="form" method="post" action="/api/manage-gift">
-<input type="hidden" name="t" value="{{.Token}}">
-<input type="hidden" name="lang" value="{{.Lang}}">
-<button class="button" type="submit">{{.T "manage_gift_renew_button"}}</button>
-</form>
-<p>{{.T "manage_gift_or_email"}}</p>
-{{end}}<form class="form" id="manage-gift" method="post" action="/api/manage-gift" novalidate>
-<p class="hint">{{.T "manage_gift_intro"}}</p>
-<div class="field{{if .Error}} field-error{{end}}">
-<label for="manage-gift-email">{{.T "manage_gift_email"}}</label>
-{{with .Error}}<p class="error-message" id="manage-gift-email-error">{{.}}</p>{{end}}
-<input type="email" id="manage-gift-email" name="email" maxlength="254" autocomplete="email" spellcheck="false" value="{{.Email}}"{{if .Error}} aria-invalid="true" aria-describedby="manage-gift-email-error"{{end}}>
-</div>
-<input type="hidden" name="lang" value="{{.Lang}}">
-<button class="button" type="submit">{{.T "manage_gift_button"}}</button>
-</form>
-<p>{{.T "donate_call_us"}} <a href="tel:{{.PhoneLink}}" dir="ltr">{{.Phone}}</a></p>
-<p><a href="{{.Back}}">{{.T "manage_gift_back"}}</a></p>
-{{end}}`
+//
+//go:embed page.html
+var pageHTML string
 
-var pageTemplate = template.Must(web.ParsePage("manage-gift", pageHTML))
+var pageTemplate = web.MustParsePage("manage-gift", pageHTML, "manage-gift")
 
 type pageData struct {
 	web.Page
 	h                *handler
-	Alert, Error     string
-	Email, Token     string
+	Alert            string
+	Token            string
 	Phone, PhoneLink string
 	Back             string
+	Form             formArgs
+}
+
+// formArgs is the form partial's argument, as the shortcode gives it.
+type formArgs struct {
+	Lang           string
+	Hours          string
+	Values, Errors map[string]string
 }
 
 func (d pageData) T(id string) string { return d.h.t(d.Lang, id, nil) }
@@ -79,7 +68,8 @@ func (h *handler) refuse(w http.ResponseWriter, r *http.Request, lang string, in
 	title := cmpOr(titles[a.ID], "manage_gift_unavailable_title")
 	d := pageData{
 		Page: web.NewPage(h.Site, h.Strings, lang, h.t(lang, title, nil)), h: h,
-		Email: in.Email, Phone: o.Phone, PhoneLink: o.PhoneLink, Back: h.path(lang, web.PageSupport),
+		Phone: o.Phone, PhoneLink: o.PhoneLink, Back: h.path(lang, web.PageSupport),
+		Form: formArgs{Lang: lang, Hours: hours, Values: map[string]string{"email": in.Email}, Errors: map[string]string{}},
 	}
 	if a.Renew {
 		d.Token = in.Token
@@ -87,7 +77,7 @@ func (h *handler) refuse(w http.ResponseWriter, r *http.Request, lang string, in
 	if a.Status == http.StatusBadRequest && a.Field == "email" {
 		// Something to correct: the shell's error summary, linked to the field.
 		d.Problems = []web.Problem{{Href: "#manage-gift-email", Text: msg}}
-		d.Error = msg
+		d.Form.Errors["email"] = msg
 	} else {
 		d.Alert = msg
 	}

@@ -29,19 +29,13 @@ func TestMain(m *testing.M) {
 			fmt.Fprintln(os.Stderr, err)
 			return 1
 		}
-		dir, err := os.MkdirTemp("", "serve-test-")
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			return 1
-		}
-		defer os.RemoveAll(dir)
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 		defer cancel()
-		if _, err := hugobuild.Build(ctx, root, root, dir); err != nil {
+		// The run's one build (shared with the other packages), read only.
+		if built, _, err = hugobuild.Shared(ctx, root, root); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			return 1
 		}
-		built = dir
 		return m.Run()
 	}())
 }

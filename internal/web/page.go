@@ -31,6 +31,8 @@ type Page struct {
 	// error summary), and the title starts with "Error:".
 	Problems []Problem
 	Shell    Shell
+
+	strings *i18n.Catalog // for T in the page's forms (Render)
 }
 
 // Problem is one thing to correct; Href ("#field-id") is empty for the form
@@ -46,7 +48,7 @@ type Shell struct {
 // NewPage fills the shell for lang, with lang's locale and direction.
 func NewPage(cfg *siteconfig.Config, cat *i18n.Catalog, lang, title string) Page {
 	t := func(id string) string { return cat.TOrID(lang, id, nil) }
-	p := Page{Lang: lang, Locale: lang, Dir: "ltr", Title: title, Shell: Shell{
+	p := Page{Lang: lang, Locale: lang, Dir: "ltr", Title: title, strings: cat, Shell: Shell{
 		Stylesheet: Stylesheet, Skip: t("skip_to_content"), Exit: t("quick_exit"),
 		ExitHint: t("quick_exit_hint"), ExitURL: cfg.Params.QuickExit,
 		ErrorPrefix: t("form_error_prefix"), ErrorSummary: t("form_error_summary"),
@@ -63,18 +65,42 @@ func NewPage(cfg *siteconfig.Config, cat *i18n.Catalog, lang, title string) Page
 	return p
 }
 
-// ParsePage returns the shell with main, a template that defines "main".
-func ParsePage(name, main string) (*template.Template, error) {
-	t, err := template.New(name).Parse(shellHTML)
+func (p Page) catalog() (*i18n.Catalog, string) { return p.strings, p.Lang }
+
+// ParsePage returns the shell with main, a template that defines "main",
+// and the named forms (see ParseForms), which main may show with
+// {{ template "form-<name>" … }}.
+func ParsePage(name, main string, forms ...string) (*template.Template, error) {
+	t, err := template.New(name).Funcs(formFuncs(nil, "")).Parse(shellHTML)
 	if err != nil {
 		return nil, err
 	}
-	return t.Parse(main)
+	if t, err = t.Parse(main); err != nil {
+		return nil, err
+	}
+	return t, parseForms(t, forms)
+}
+
+// MustParsePage is ParsePage for a package's template, made from files
+// embedded at build time: an error there is a bug a test finds.
+func MustParsePage(name, main string, forms ...string) *template.Template {
+	return template.Must(ParsePage(name, main, forms...))
 }
 
 // Render writes the page with status, never cached; a template error (a
 // bug) is returned before anything is written, for the caller to log.
+// When data embeds a Page, T in the templates says its language's strings.
 func Render(w http.ResponseWriter, status int, t *template.Template, data any) error {
+	if p, ok := data.(interface {
+		catalog() (*i18n.Catalog, string)
+	}); ok {
+		cat, lang := p.catalog()
+		var err error
+		if t, err = t.Clone(); err != nil {
+			return err
+		}
+		t.Funcs(formFuncs(cat, lang))
+	}
 	var buf bytes.Buffer
 	if err := t.Execute(&buf, data); err != nil {
 		http.Error(w, http.StatusText(status), status)

@@ -30,7 +30,6 @@ import (
 // out is the built site, filled once by the first test and then only read.
 var out struct {
 	once    sync.Once
-	dest    string // where Hugo writes the site
 	err     error
 	dir     string                // module root, for content files
 	cfg     *siteconfig.Config    //
@@ -39,19 +38,7 @@ var out struct {
 	pages   map[string]*html.Node // every HTML output file, parsed
 }
 
-func TestMain(m *testing.M) {
-	dest, err := os.MkdirTemp("", "helplang-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	out.dest = dest
-	code := m.Run()
-	os.RemoveAll(dest)
-	os.Exit(code)
-}
-
-func build(dest string) error {
+func build() error {
 	dir, err := hugobuild.Root(".")
 	if err != nil {
 		return err
@@ -59,10 +46,12 @@ func build(dest string) error {
 	out.dir = dir
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	// Build prints i18n warnings and fails on any WARN, so a missing string in
-	// a help language fails it. It runs inside a test (built), so the inputs
-	// it opens enter go test's cache key: an edit to a page reruns these tests.
-	if _, err := hugobuild.Build(ctx, dir, dir, dest); err != nil {
+	// The build of this run, shared with the other packages. It prints i18n
+	// warnings and fails on any WARN, so a missing string in a help language
+	// fails it. It runs inside a test (built), so the inputs it opens enter
+	// go test's cache key: an edit to a page reruns these tests.
+	dest, _, err := hugobuild.Shared(ctx, dir, dir)
+	if err != nil {
 		return err
 	}
 	if out.cfg, err = siteconfig.Load(root.Files); err != nil {
@@ -102,7 +91,7 @@ func build(dest string) error {
 // built builds the site on the first call and stops the test if that failed.
 func built(t *testing.T) {
 	t.Helper()
-	out.once.Do(func() { out.err = build(out.dest) })
+	out.once.Do(func() { out.err = build() })
 	if out.err != nil {
 		t.Fatalf("the site did not build cleanly (an i18n warning in a help language fails it too):\n%v", out.err)
 	}

@@ -31,46 +31,30 @@ import (
 // files hugobuild opens enter go test's cache key (opens in TestMain do not).
 var built struct {
 	once sync.Once
-	dest string
 	at   time.Time // when the build started: Hugo's "now"
 	site *site
 	log  string
 	err  error
 }
 
-func TestMain(m *testing.M) {
-	os.Exit(run(m))
-}
-
-func run(m *testing.M) int {
-	dest, err := os.MkdirTemp("", "sitetest-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer os.RemoveAll(dest)
-	built.dest = dest
-	return m.Run()
-}
-
 // ensureBuilt builds the site the first time any test asks for it.
 func ensureBuilt() {
 	built.once.Do(func() {
 		built.at = time.Now()
-		built.site, built.log, built.err = build(built.dest)
+		built.site, built.log, built.err = build()
 	})
 }
 
-func build(dest string) (*site, string, error) {
+func build() (*site, string, error) {
 	dir, err := hugobuild.Root(".")
 	if err != nil {
 		return nil, "", err
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	// Build prints Hugo's warnings (--logLevel warn) and fails on any of them;
-	// its log is kept for TestBuildPrintsNoWarnings.
-	log, err := hugobuild.Build(ctx, dir, dir, dest)
+	// The build of this run, shared with the other packages. It fails on
+	// any of Hugo's warnings; its log is kept for TestBuildPrintsNoWarnings.
+	dest, log, err := hugobuild.Shared(ctx, dir, dir)
 	if err != nil {
 		return nil, log, err
 	}

@@ -4,15 +4,46 @@ package webtest
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/payoke/site/internal/hugobuild"
 	"github.com/payoke/site/internal/web"
 )
+
+// Built returns the folder of the site as the pinned Hugo builds it, once
+// for the whole test run (hugobuild.Shared); t ends if it does not build
+// cleanly. Read it, never write to it.
+func Built(t testing.TB) string {
+	t.Helper()
+	root, err := hugobuild.Root(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	dir, _, err := hugobuild.Shared(ctx, root, root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// Page returns the built page at path (as Path gives it) in the site dest.
+func Page(t testing.TB, dest, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dest, filepath.FromSlash(path), "index.html"))
+	if err != nil {
+		t.Fatalf("page %s: %v", path, err)
+	}
+	return string(b)
+}
 
 // Stylesheet returns the CSS published at web.Stylesheet in the built site
 // dest, and fails t unless it is the bundle the site's pages link.
@@ -33,6 +64,31 @@ func Stylesheet(t testing.TB, dest string) string {
 		t.Errorf("%s is under /css/, which is cached for a year", web.Stylesheet)
 	}
 	return string(css)
+}
+
+// WantStyled fails t unless the function's answer page links web.Stylesheet
+// and uses only classes that css (Stylesheet's answer) names.
+func WantStyled(t testing.TB, css, page string) {
+	t.Helper()
+	if !strings.Contains(page, `<link rel="stylesheet" href="`+web.Stylesheet+`">`) {
+		t.Errorf("the answer page does not link %s", web.Stylesheet)
+	}
+	if missing := MissingClasses(css, page); len(missing) > 0 {
+		t.Errorf("the answer page uses classes the stylesheet lacks: %q", missing)
+	}
+}
+
+// WantUnlisted fails t if lang's sitemap in the site dest lists the page at
+// path: pages that answer a form are for those who sent it, not for search.
+func WantUnlisted(t testing.TB, dest, lang, path string) {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dest, lang, "sitemap.xml"))
+	if err != nil {
+		t.Fatalf("%s sitemap: %v", lang, err)
+	}
+	if path == "" || strings.Contains(string(b), path+"</loc>") {
+		t.Errorf("%s is in the %s sitemap (or has no address)", path, lang)
+	}
 }
 
 var classAttr = regexp.MustCompile(`class="([^"]*)"`)
