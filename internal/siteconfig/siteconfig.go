@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/pelletier/go-toml/v2"
 )
@@ -41,12 +42,19 @@ type Donation struct {
 	Presets  []int  `toml:"presets"`
 	Minimum  int    `toml:"minimum"`
 	Maximum  int    `toml:"maximum"`
+	// ManageLinkHours is how long a manage-gift link works (giftlink).
+	ManageLinkHours int `toml:"manageLinkHours"`
 	// The account for gifts by bank transfer; all empty until known (the
 	// site then says nothing about transfers and `payoke check` warns).
 	// IBANProblem and BICProblem validate them; `payoke check` does.
 	AccountHolder string `toml:"accountHolder"`
 	IBAN          string `toml:"iban"`
 	BIC           string `toml:"bic"`
+}
+
+// ManageLinkLifetime is ManageLinkHours as a duration.
+func (d Donation) ManageLinkLifetime() time.Duration {
+	return time.Duration(d.ManageLinkHours) * time.Hour
 }
 
 // Language is one site language.
@@ -126,6 +134,9 @@ func (c *Config) validate() error {
 	d := c.Params.Donation
 	if d.Currency != "EUR" {
 		errs = append(errs, fmt.Errorf("params.donation.currency must be EUR, not %q", d.Currency))
+	}
+	if d.ManageLinkHours < 1 || d.ManageLinkHours > 24 {
+		errs = append(errs, fmt.Errorf("params.donation.manageLinkHours must be 1 to 24 hours, not %d", d.ManageLinkHours))
 	}
 	if d.Minimum < 1 || d.Maximum <= d.Minimum {
 		errs = append(errs, fmt.Errorf("params.donation: minimum %d and maximum %d do not make a range", d.Minimum, d.Maximum))
