@@ -2,13 +2,11 @@ package managegift
 
 import (
 	"context"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/payoke/site/internal/donation"
 	"github.com/payoke/site/internal/mail"
-	"github.com/payoke/site/internal/managegift/giftlink"
 )
 
 // sendTimeout bounds one mail; internal/mail gives up after 5 s itself.
@@ -45,13 +43,10 @@ func (h *handler) mailDonors(ctx context.Context, donors []donor, lang string, r
 	}
 }
 
-// hours is Lifetime as the mails and pages say it.
-var hours = strconv.Itoa(int(giftlink.Lifetime / time.Hour))
-
 // t looks up a string with the organisation's facts at hand.
 func (h *handler) t(lang, id string, extra map[string]any) string {
 	o := h.Site.Params.Organisation
-	data := map[string]any{"Phone": o.Phone, "Email": o.Email, "Hours": hours}
+	data := map[string]any{"Phone": o.Phone, "Email": o.Email, "Hours": h.Site.Params.Donation.ManageLinkHours}
 	for k, v := range extra {
 		data[k] = v
 	}

@@ -112,7 +112,7 @@ func NewFromEnv(getenv func(string) string, logger *slog.Logger) (http.Handler, 
 	}
 	o := Options{Site: cfg, Strings: cat, SiteURL: getenv("SITE_URL"), Logger: logger, ClientIP: web.ClientIPFromEnv(getenv)}
 	var missing []string
-	if o.Links, err = giftlink.FromEnv(getenv); err != nil {
+	if o.Links, err = giftlink.FromEnv(getenv, cfg.Params.Donation.ManageLinkLifetime()); err != nil {
 		missing = append(missing, err.Error()+" (make one with `openssl rand -base64 32`)")
 	}
 	if o.Stripe, err = donation.StripeFromEnv(getenv); err != nil {

@@ -27,6 +27,15 @@ import (
 	"github.com/payoke/site/internal/web/webtest"
 )
 
+// lifetime is how long the links work, as config.toml says.
+var lifetime = func() time.Duration {
+	cfg, _, err := web.LoadSite()
+	if err != nil {
+		panic(err)
+	}
+	return cfg.Params.Donation.ManageLinkLifetime()
+}()
+
 // stripeMock is the one stripe-mock process of this test package.
 var stripeMock *stripemock.Process
 
@@ -76,7 +85,7 @@ func setup(t *testing.T, stripeURL string, change ...func(*managegift.Options)) 
 	if err != nil {
 		t.Fatal(err)
 	}
-	links, err := giftlink.New(secret)
+	links, err := giftlink.New(secret, lifetime)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -216,7 +225,7 @@ func TestKnownAddressGetsALinkThatOpensThePortal(t *testing.T) {
 
 	// Replayed within its lifetime (a mail scanner went first, the donor
 	// clicks twice): it opens the same donor's portal again.
-	f.clock.Add(giftlink.Lifetime - time.Minute)
+	f.clock.Add(lifetime - time.Minute)
 	if w := f.get(ls[0]); w.Code != http.StatusSeeOther || !strings.HasPrefix(w.Header().Get("Location"), "https://billing.stripe.com/") {
 		t.Errorf("replayed link: %d %s", w.Code, w.Body)
 	}
@@ -335,7 +344,7 @@ func TestRequestsAgainstStripeMock(t *testing.T) {
 
 	// "Send me a new link" reads the customer and lists its subscriptions
 	// (stripe-mock's fixture subscription is not one of our gifts).
-	links, _ := giftlink.New(secret)
+	links, _ := giftlink.New(secret, lifetime)
 	tok, _ := links.Token("cus_PmockCustomer1", "fr", f.clock.Now())
 	px.Set("/v1/customers/cus_PmockCustomer1", "email", "donor@example.org")
 	wantSent(t, f.post(url.Values{"t": {tok}, "lang": {"fr"}}), "fr")
@@ -363,8 +372,8 @@ func TestForgedLinks(t *testing.T) {
 	b := stripestandin.NewBilling(t)
 	addDonor(b, "cus_A", "donor@example.org", 100, gift("sub_A", "en", 1500))
 	f := setup(t, b.URL)
-	links, _ := giftlink.New(secret)
-	other, _ := giftlink.New(secret + "-rotated")
+	links, _ := giftlink.New(secret, lifetime)
+	other, _ := giftlink.New(secret + "-rotated", lifetime)
 	tok, _ := links.Token("cus_A", "en", f.clock.Now())
 	fromOther, _ := other.Token("cus_A", "en", f.clock.Now())
 	for name, target := range map[string]string{
@@ -401,9 +410,9 @@ func TestExpiredLinkSendsANewOne(t *testing.T) {
 	b := stripestandin.NewBilling(t)
 	addDonor(b, "cus_A", "donor@example.org", 100, gift("sub_A", "fr", 1500))
 	f := setup(t, b.URL)
-	links, _ := giftlink.New(secret)
+	links, _ := giftlink.New(secret, lifetime)
 	tok, _ := links.Token("cus_A", "fr", f.clock.Now())
-	f.clock.Add(giftlink.Lifetime)
+	f.clock.Add(lifetime)
 	w := f.get("/api/manage-gift?t="+tok, "Accept-Language", "en")
 	p := page(w)
 	if w.Code != http.StatusGone {
@@ -442,7 +451,7 @@ func TestLinkOfADeletedCustomer(t *testing.T) {
 	t.Parallel()
 	b := stripestandin.NewBilling(t)
 	f := setup(t, b.URL)
-	links, _ := giftlink.New(secret)
+	links, _ := giftlink.New(secret, lifetime)
 	u, _ := links.URL(siteURL, "cus_Gone", "nl", f.clock.Now())
 	w := f.get(strings.TrimPrefix(u, siteURL))
 	if w.Code != http.StatusGone || !strings.Contains(page(w), "geen maandelijkse gift meer") {
@@ -514,7 +523,7 @@ func TestStripeDown(t *testing.T) {
 		t.Errorf("second try: %d, want 503 again (not 429)", w.Code)
 	}
 	// A link while Stripe is down: the page says to try again.
-	links, _ := giftlink.New(secret)
+	links, _ := giftlink.New(secret, lifetime)
 	u, _ := links.URL(siteURL, "cus_A", "fr", f.clock.Now())
 	if w := f.get(strings.TrimPrefix(u, siteURL)); w.Code != http.StatusServiceUnavailable || !strings.Contains(page(w), "Ouvrez le lien à nouveau") {
 		t.Errorf("link with Stripe down: %d %s", w.Code, w.Body)

@@ -50,7 +50,7 @@ type pageData struct {
 // formArgs is the form partial's argument, as the shortcode gives it.
 type formArgs struct {
 	Lang           string
-	Hours          string
+	Hours          int
 	Values, Errors map[string]string
 }
 
@@ -69,7 +69,7 @@ func (h *handler) refuse(w http.ResponseWriter, r *http.Request, lang string, in
 	d := pageData{
 		Page: web.NewPage(h.Site, h.Strings, lang, h.t(lang, title, nil)), h: h,
 		Phone: o.Phone, PhoneLink: o.PhoneLink, Back: h.path(lang, web.PageSupport),
-		Form: formArgs{Lang: lang, Hours: hours, Values: map[string]string{"email": in.Email}, Errors: map[string]string{}},
+		Form: formArgs{Lang: lang, Hours: h.Site.Params.Donation.ManageLinkHours, Values: map[string]string{"email": in.Email}, Errors: map[string]string{}},
 	}
 	if a.Renew {
 		d.Token = in.Token

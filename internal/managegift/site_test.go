@@ -17,7 +17,7 @@ import (
 // and checks what the function relies on: the form on each support page (as
 // the answer page shows it again), the "check your mailbox" page at
 // its front matter's url (web.PageManageGiftSent), the link to the form from the donate form and the thank-you
-// page, and the link's lifetime said as giftlink.Lifetime.
+// page, and the link's lifetime said as lifetime.
 func TestSiteHasTheFormAndThePages(t *testing.T) {
 	t.Parallel()
 	dest := webtest.Built(t)
@@ -25,7 +25,7 @@ func TestSiteHasTheFormAndThePages(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	hours := map[string]any{"Hours": strings.TrimSuffix(giftlink.Lifetime.String(), "h0m0s")}
+	hours := map[string]any{"Hours": cfg.Params.Donation.ManageLinkHours}
 	for _, lang := range cfg.SiteLanguages() {
 		intro, _ := cat.T(lang, "manage_gift_intro", hours)
 		support := webtest.Page(t, dest, webtest.Path(lang, web.PageSupport))
@@ -42,8 +42,8 @@ func TestSiteHasTheFormAndThePages(t *testing.T) {
 	css := webtest.Stylesheet(t, dest)
 	f := setup(t, stripestandin.NewBilling(t).URL)
 	w := f.post(url.Values{"email": {"not an address"}, "lang": {"en"}})
-	tok, _ := giftlink.New(secret)
-	expired, _ := tok.URL(siteURL, "cus_A", "en", time.Now().Add(-giftlink.Lifetime))
+	tok, _ := giftlink.New(secret, lifetime)
+	expired, _ := tok.URL(siteURL, "cus_A", "en", time.Now().Add(-lifetime))
 	for _, p := range []string{w.Body.String(), f.get(strings.TrimPrefix(expired, siteURL)).Body.String()} {
 		webtest.WantStyled(t, css, p)
 	}

@@ -32,6 +32,9 @@ func TestLoadRealConfig(t *testing.T) {
 
 // configWith is a minimal valid config.toml with the given [params.donation] lines.
 func configWith(donation string) fstest.MapFS {
+	if !strings.Contains(donation, "manageLinkHours") {
+		donation += "\nmanageLinkHours = 4"
+	}
 	return fstest.MapFS{"config.toml": {Data: []byte(`
 baseURL = "https://example.org/"
 defaultContentLanguage = "nl"
@@ -55,6 +58,15 @@ func TestLoadRejectsBadDonationRange(t *testing.T) {
 	}
 	if _, err := siteconfig.Load(configWith("minimum = 100\nmaximum = 10")); err == nil {
 		t.Fatal("want an error for minimum > maximum")
+	}
+}
+
+func TestLoadRejectsLinksThatLiveTooLong(t *testing.T) {
+	for hours, ok := range map[string]bool{"1": true, "24": true, "0": false, "25": false, "-4": false} {
+		_, err := siteconfig.Load(configWith("minimum = 5\nmaximum = 10\nmanageLinkHours = " + hours))
+		if (err == nil) != ok {
+			t.Errorf("manageLinkHours = %s: error %v", hours, err)
+		}
 	}
 }
 

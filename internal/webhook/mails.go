@@ -1,13 +1,11 @@
 package webhook
 
 import (
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/payoke/site/internal/donation"
 	"github.com/payoke/site/internal/mail"
-	"github.com/payoke/site/internal/managegift/giftlink"
 	"github.com/payoke/site/internal/web"
 )
 
@@ -87,12 +85,12 @@ func (h *handler) thanksMails(g gift) []outgoing {
 
 // manageParagraph tells a monthly donor how to change or stop the gift: a
 // link to their own Billing Portal (/api/manage-gift, signed for
-// giftlink.Lifetime; once expired, the same link sends a new one), or,
+// params.donation.manageLinkHours; once expired, the same link sends a new one), or,
 // without MANAGE_GIFT_SECRET, to call or write.
 func (h *handler) manageParagraph(g gift) string {
 	if h.Links != nil && g.Customer != "" {
 		if u, err := h.Links.URL(h.siteURL, g.Customer, g.Lang, time.Now()); err == nil {
-			hours := strconv.Itoa(int(giftlink.Lifetime / time.Hour))
+			hours := h.Site.Params.Donation.ManageLinkHours
 			return h.t(g.Lang, "donate_mail_manage_link", g, map[string]any{"URL": u, "Hours": hours})
 		}
 	}

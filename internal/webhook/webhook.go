@@ -104,7 +104,7 @@ func NewFromEnv(getenv func(string) string, logger *slog.Logger) (http.Handler, 
 	if o.Stripe, err = donation.StripeFromEnv(getenv); err != nil {
 		return nil, err
 	}
-	if o.Links, err = giftlink.FromEnv(getenv); err != nil {
+	if o.Links, err = giftlink.FromEnv(getenv, cfg.Params.Donation.ManageLinkLifetime()); err != nil {
 		logger.Warn("webhook: " + err.Error() + ", so monthly thank-you mails ask donors to call or write to change their gift instead of giving them a link")
 	}
 	if o.Stripe == nil || o.Secret == "" {

@@ -26,6 +26,15 @@ import (
 	pwebhook "github.com/payoke/site/internal/webhook"
 )
 
+// lifetime is how long the links work, as config.toml says.
+var lifetime = func() time.Duration {
+	cfg, _, err := web.LoadSite()
+	if err != nil {
+		panic(err)
+	}
+	return cfg.Params.Donation.ManageLinkLifetime()
+}()
+
 var stripeMock *stripemock.Process
 
 func TestMain(m *testing.M) { os.Exit(stripemock.Run(m, &stripeMock)) }
@@ -68,7 +77,7 @@ func setupMail(t *testing.T, smtpURL string) fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	links, err := giftlink.New(manageSecret)
+	links, err := giftlink.New(manageSecret, lifetime)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -195,7 +204,7 @@ func TestMonthlyGiftMailCarriesAManageLink(t *testing.T) {
 		t.Error("the mail still says to call to change the gift")
 	}
 	tok := regexp.MustCompile(`manage-gift\?t=(\S+)`).FindStringSubmatch(m[0].Body)
-	links, _ := giftlink.New(manageSecret)
+	links, _ := giftlink.New(manageSecret, lifetime)
 	if tok == nil {
 		t.Fatal("no link")
 	}

@@ -11,7 +11,7 @@
 // gateways) fetch links before the donor does, so a link that died on its
 // first GET would often be dead when the donor clicks it; and a replayed link
 // only opens the same donor's portal, as the donor could themselves. Its short
-// life (Lifetime) bounds that.
+// life (params.donation.manageLinkHours in config.toml) bounds that.
 package giftlink
 
 import (
@@ -25,9 +25,6 @@ import (
 	"strings"
 	"time"
 )
-
-// Lifetime is how long a link opens the portal: hours, not days.
-const Lifetime = 4 * time.Hour
 
 // MinSecret is the shortest MANAGE_GIFT_SECRET accepted, in bytes
 // (`openssl rand -base64 32` gives 44).
@@ -56,10 +53,14 @@ type Claims struct {
 }
 
 // Signer makes and checks links with one secret.
-type Signer struct{ key []byte }
+type Signer struct {
+	key      []byte
+	lifetime time.Duration
+}
 
-// New returns a Signer for secret (at least MinSecret bytes).
-func New(secret string) (*Signer, error) {
+// New returns a Signer for secret (at least MinSecret bytes) whose links
+// work for lifetime.
+func New(secret string, lifetime time.Duration) (*Signer, error) {
 	secret = strings.TrimSpace(secret)
 	switch {
 	case secret == "":
@@ -67,13 +68,19 @@ func New(secret string) (*Signer, error) {
 	case len(secret) < MinSecret:
 		return nil, ErrShortSecret
 	}
-	return &Signer{key: []byte(secret)}, nil
+	if lifetime <= 0 {
+		return nil, errors.New("giftlink: a link must work for some time")
+	}
+	return &Signer{key: []byte(secret), lifetime: lifetime}, nil
 }
 
 // FromEnv reads MANAGE_GIFT_SECRET.
-func FromEnv(getenv func(string) string) (*Signer, error) {
-	return New(getenv("MANAGE_GIFT_SECRET"))
+func FromEnv(getenv func(string) string, lifetime time.Duration) (*Signer, error) {
+	return New(getenv("MANAGE_GIFT_SECRET"), lifetime)
 }
+
+// Lifetime is how long a link works.
+func (s *Signer) Lifetime() time.Duration { return s.lifetime }
 
 const version = "v1"
 
@@ -82,14 +89,14 @@ var (
 	langCode   = regexp.MustCompile(`^[a-z]{2,3}$`)
 )
 
-// Token signs customer and lang for Lifetime from now.
+// Token signs customer and lang for the Signer's lifetime from now.
 // The token is "v1.<customer>.<lang>.<unix expiry>.<base64url HMAC>",
 // all of it URL-safe.
 func (s *Signer) Token(customer, lang string, now time.Time) (string, error) {
 	if !customerID.MatchString(customer) || !langCode.MatchString(lang) {
 		return "", errors.New("giftlink: bad customer id or language")
 	}
-	payload := version + "." + customer + "." + lang + "." + strconv.FormatInt(now.Add(Lifetime).Unix(), 10)
+	payload := version + "." + customer + "." + lang + "." + strconv.FormatInt(now.Add(s.lifetime).Unix(), 10)
 	return payload + "." + base64.RawURLEncoding.EncodeToString(s.mac(payload)), nil
 }
 

@@ -8,13 +8,16 @@ import (
 	"time"
 )
 
+// lifetime is any link life; config.toml sets the real one.
+const lifetime = 4 * time.Hour
+
 const secret = "0123456789abcdef0123456789abcdef-test"
 
 var t0 = time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
 
 func TestTokenRoundTripAndExpiry(t *testing.T) {
 	t.Parallel()
-	s, err := New(secret)
+	s, err := New(secret, lifetime)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -22,12 +25,12 @@ func TestTokenRoundTripAndExpiry(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := s.Verify(tok, t0.Add(Lifetime-time.Second))
-	if err != nil || c.Customer != "cus_Abc123" || c.Lang != "fr" || !c.Expires.Equal(t0.Add(Lifetime)) {
+	c, err := s.Verify(tok, t0.Add(lifetime-time.Second))
+	if err != nil || c.Customer != "cus_Abc123" || c.Lang != "fr" || !c.Expires.Equal(t0.Add(lifetime)) {
 		t.Fatalf("Verify: %+v %v", c, err)
 	}
 	// At its expiry and after: expired, claims still given (for a new link).
-	for _, at := range []time.Time{t0.Add(Lifetime), t0.Add(30 * 24 * time.Hour)} {
+	for _, at := range []time.Time{t0.Add(lifetime), t0.Add(30 * 24 * time.Hour)} {
 		c, err := s.Verify(tok, at)
 		if !errors.Is(err, ErrExpired) || c.Customer != "cus_Abc123" {
 			t.Errorf("at %v: %+v %v, want ErrExpired with claims", at, c, err)
@@ -41,8 +44,8 @@ func TestTokenRoundTripAndExpiry(t *testing.T) {
 
 func TestForgedTokens(t *testing.T) {
 	t.Parallel()
-	s, _ := New(secret)
-	other, _ := New(secret + "-other")
+	s, _ := New(secret, lifetime)
+	other, _ := New(secret + "-other", lifetime)
 	tok, _ := s.Token("cus_A1", "nl", t0)
 	exp := strings.Split(tok, ".")[3] // v1.cus_A1.nl.<expiry>.<mac>
 	mac := tok[strings.LastIndexByte(tok, '.')+1:]
@@ -72,16 +75,16 @@ func TestForgedTokens(t *testing.T) {
 
 func TestSecrets(t *testing.T) {
 	t.Parallel()
-	if _, err := New(""); !errors.Is(err, ErrNoSecret) {
+	if _, err := New("", lifetime); !errors.Is(err, ErrNoSecret) {
 		t.Errorf("empty: %v", err)
 	}
-	if _, err := New("   "); !errors.Is(err, ErrNoSecret) {
+	if _, err := New("   ", lifetime); !errors.Is(err, ErrNoSecret) {
 		t.Errorf("blank: %v", err)
 	}
-	if _, err := New(strings.Repeat("x", MinSecret-1)); !errors.Is(err, ErrShortSecret) {
+	if _, err := New(strings.Repeat("x", MinSecret-1), lifetime); !errors.Is(err, ErrShortSecret) {
 		t.Errorf("short: %v", err)
 	}
-	s, _ := New(secret)
+	s, _ := New(secret, lifetime)
 	for _, bad := range [][2]string{{"cus_1.x", "nl"}, {"pi_1", "nl"}, {"cus_1", "NL"}, {"cus_1", "nl.x"}, {"", "nl"}} {
 		if _, err := s.Token(bad[0], bad[1], t0); err == nil {
 			t.Errorf("Token(%q, %q) made a token", bad[0], bad[1])
