@@ -63,7 +63,6 @@ type handler struct {
 	Options
 	siteURL string
 	langs   *web.Languages
-	page    *page
 	limit   *web.Limiter
 	ceiling *web.Ceiling
 	checked http.Handler // post behind the same-origin check
@@ -133,9 +132,6 @@ func New(o Options) (http.Handler, error) {
 				return nil, fmt.Errorf("donate: string %s in %s: %w", id, l, err)
 			}
 		}
-	}
-	if h.page, err = newPage(); err != nil {
-		return nil, err
 	}
 	return h, nil
 }
@@ -366,7 +362,7 @@ func (h *handler) refuse(w http.ResponseWriter, r *http.Request, lang string, in
 		web.WriteJSON(w, a.Status, map[string]map[string]string{"error": {"field": a.Field, "message": msg}})
 		return
 	}
-	h.page.render(w, a.Status, h.pageData(lang, in, a, msg))
+	h.render(w, a.Status, h.pageData(lang, in, a, msg))
 }
 
 // message fills a message with the facts it may mention.

@@ -279,7 +279,7 @@ func TestAnswerPageShowsInputSafelyInTheSiteShell(t *testing.T) {
 	// functions' policy from netlify.toml left as it is.
 	cfg, _ := loadSite(t)
 	for _, want := range []string{`<link rel="stylesheet" href="/styles/site.css">`, `<html lang="en" dir="ltr">`,
-		`<a id="quick-exit" class="quick-exit" href="` + cfg.Params.QuickExit + `"`, `<form class="form donate-form" method="post" action="/api/donate">`} {
+		`<a id="quick-exit" class="quick-exit" href="` + cfg.Params.QuickExit + `"`, `<form class="form donate-form" method="post" action="/api/donate" data-locale="en"`} {
 		if !strings.Contains(page, want) {
 			t.Errorf("page lacks %q:\n%s", want, page)
 		}

@@ -1,7 +1,7 @@
 package donate
 
 import (
-	"html/template"
+	_ "embed"
 	"net/http"
 	"strconv"
 
@@ -13,6 +13,7 @@ import (
 var messageIDs = []string{
 	"donate_amount_legend", "donate_amount_other", "donate_amount_other_label", "donate_amount_hint",
 	"donate_frequency_legend", "donate_once", "donate_monthly", "donate_button", "donate_back",
+	"donate_button_once", "donate_button_monthly",
 	"donate_error_title", "donate_error_unavailable_title", "donate_call_us",
 	"donate_error_method", "donate_error_form", "donate_error_too_large", "donate_error_amount_missing",
 	"donate_error_amount_format", "donate_error_amount_min", "donate_error_amount_max",
@@ -21,114 +22,88 @@ var messageIDs = []string{
 	"donate_error_forbidden", "donate_error_busy", "donate_error_busy_site",
 }
 
-// The answer page sits in the site's page shell (internal/web), with the
-// class names of layouts/_shortcodes/donate-form.html, so the site's
-// stylesheet dresses it. Ids match the shortcode's.
-const pageHTML = `{{define "main"}}
-<h1>{{.Title}}</h1>
-{{with .Alert}}<div class="error-summary" role="alert"><p>{{.}}</p></div>{{end}}
-<form class="form donate-form" method="post" action="/api/donate">
-<fieldset class="field{{if eq .Field "amount"}} field-error{{end}}"{{if eq .Field "amount"}} aria-describedby="donate-amount-error"{{end}}>
-<legend>{{.T "donate_amount_legend"}}</legend>
-{{if eq .Field "amount"}}<p class="error-message" id="donate-amount-error">{{.FieldMessage}}</p>{{end}}
-<div class="choices">
-{{range .Presets}}<label class="choice"><input type="radio" name="amount" value="{{.Value}}"{{if .Checked}} checked{{end}}> {{.Label}}</label>
-{{end}}<label class="choice"><input type="radio" name="amount" value="other" id="donate-amount-other-choice"{{if .OtherChecked}} checked{{end}}> {{.T "donate_amount_other"}}</label>
-</div>
-<div class="field donate-other">
-<label for="donate-amount-other">{{.T "donate_amount_other_label"}}</label>
-<input type="text" id="donate-amount-other" name="amount_other" inputmode="decimal" autocomplete="off" value="{{.Other}}" aria-describedby="donate-amount-hint{{if eq .Field "amount"}} donate-amount-error{{end}}"{{if eq .Field "amount"}} aria-invalid="true"{{end}}>
-<p class="hint" id="donate-amount-hint">{{.Hint}}</p>
-</div>
-</fieldset>
-<fieldset class="field{{if eq .Field "frequency"}} field-error{{end}}"{{if eq .Field "frequency"}} aria-describedby="donate-frequency-error"{{end}}>
-<legend>{{.T "donate_frequency_legend"}}</legend>
-{{if eq .Field "frequency"}}<p class="error-message" id="donate-frequency-error">{{.FieldMessage}}</p>{{end}}
-<div class="choices">
-<label class="choice"><input type="radio" name="frequency" value="once" id="donate-frequency-once"{{if ne .Frequency "monthly"}} checked{{end}}> {{.T "donate_once"}}</label>
-<label class="choice"><input type="radio" name="frequency" value="monthly"{{if eq .Frequency "monthly"}} checked{{end}}> {{.T "donate_monthly"}}</label>
-</div>
-</fieldset>
-<input type="hidden" name="lang" value="{{.Lang}}">
-<button class="button donate-button" type="submit">{{.T "donate_button"}}</button>
-</form>
-<p>{{.CallUs}} <a href="tel:{{.PhoneLink}}">{{.Phone}}</a></p>
-<p><a href="{{.Back}}">{{.T "donate_back"}}</a></p>
-{{end}}`
+// The answer page sits in the site's page shell (internal/web) and shows
+// the support page's form (layouts/_partials/forms/donate.html) again, with
+// the gift as sent, so the site's stylesheet dresses it.
+//
+//go:embed page.html
+var pageHTML string
 
-type page struct{ tmpl *template.Template }
+var pageTemplate = web.MustParsePage("donate", pageHTML, "donate")
 
-func newPage() (*page, error) {
-	t, err := web.ParsePage("donate", pageHTML)
-	if err != nil {
-		return nil, err
-	}
-	return &page{tmpl: t}, nil
-}
-
-// fieldHref is where an error summary item about a field leads.
+// fieldHref is where an error summary item about a field leads: the ids
+// the form gives them.
 var fieldHref = map[string]string{"amount": "#donate-amount-other", "frequency": "#donate-frequency-once"}
-
-type preset struct {
-	Value, Label string
-	Checked      bool
-}
 
 // pageData is what the answer page shows; T looks strings up in its language.
 type pageData struct {
 	web.Page
 	h                        *handler
 	Alert                    string
-	Field, FieldMessage      string
-	Presets                  []preset
-	OtherChecked             bool
-	Other, Frequency, Hint   string
 	CallUs, Phone, PhoneLink string
 	Back                     string
+	Form                     formArgs
 }
+
+// formArgs is the form partial's argument, as the shortcode gives it.
+type formArgs struct {
+	Lang, Locale, Currency string
+	Presets                []preset
+	Min, Max               string
+	Values, Errors         map[string]string
+}
+
+// preset is one amount to pick, its label formatted in the page's language.
+type preset struct{ Value, Label string }
 
 func (d pageData) T(id string) string { return d.h.message(d.Lang, id) }
 
 func (h *handler) pageData(lang string, in input, a answer, msg string) pageData {
-	o := h.Site.Params.Organisation
+	o, don := h.Site.Params.Organisation, h.Site.Params.Donation
 	title := h.message(lang, "donate_error_title")
 	if a.Status >= 500 || a.Status == http.StatusForbidden || a.Status == http.StatusTooManyRequests {
 		title = h.message(lang, "donate_error_unavailable_title")
 	}
 	d := pageData{
 		Page: web.NewPage(h.Site, h.Strings, lang, title), h: h,
-		Other: in.Other, Frequency: in.Frequency,
-		Hint:   h.message(lang, "donate_amount_hint"),
 		CallUs: h.message(lang, "donate_call_us"), Phone: o.Phone, PhoneLink: o.PhoneLink,
 		Back: h.path(lang, web.PageSupport),
 	}
-	if a.Field == "amount" || a.Field == "frequency" { // the fields the page shows
-		d.Field, d.FieldMessage = a.Field, msg
+	d.Form = formArgs{
+		Lang: lang, Locale: d.Locale, Currency: don.Currency,
+		Min: donation.FormatEuro(lang, int64(don.Minimum)*100), Max: donation.FormatEuro(lang, int64(don.Maximum)*100),
+		Values: map[string]string{"amount_other": in.Other, "frequency": in.Frequency},
+		Errors: map[string]string{},
+	}
+	if a.Field == "amount" || a.Field == "frequency" { // the fields the form shows
+		d.Form.Errors[a.Field] = msg
 	}
 	if a.Status == http.StatusBadRequest {
 		// Something to correct: the shell's error summary, linked to the field.
-		d.Problems = []web.Problem{{Href: fieldHref[d.Field], Text: msg}}
+		d.Problems = []web.Problem{{Href: fieldHref[a.Field], Text: msg}}
 	} else {
 		d.Alert = msg
 	}
-	matched := false
-	for _, p := range h.Site.Params.Donation.Presets {
+	// The preset chosen stays chosen; a typed amount, or one that is no
+	// preset, is "other", shown in its field.
+	for _, p := range don.Presets {
 		v := strconv.Itoa(p)
-		c := in.Amount == v && in.Other == ""
-		matched = matched || c
-		d.Presets = append(d.Presets, preset{Value: v, Label: donation.FormatEuro(lang, int64(p)*100), Checked: c})
+		if in.Amount == v && in.Other == "" {
+			d.Form.Values["amount"] = v
+		}
+		d.Form.Presets = append(d.Form.Presets, preset{Value: v, Label: donation.FormatEuro(lang, int64(p)*100)})
 	}
-	if !matched && (in.Other != "" || in.Amount != "") {
-		d.OtherChecked = true
-		if d.Other == "" && in.Amount != "other" {
-			d.Other = in.Amount // an amount sent straight in the amount field
+	if d.Form.Values["amount"] == "" && (in.Other != "" || in.Amount != "") {
+		d.Form.Values["amount"] = "other"
+		if in.Other == "" && in.Amount != "other" {
+			d.Form.Values["amount_other"] = in.Amount // an amount sent straight in the amount field
 		}
 	}
 	return d
 }
 
-func (p *page) render(w http.ResponseWriter, status int, d pageData) {
-	if err := web.Render(w, status, p.tmpl, d); err != nil {
-		d.h.Logger.Error("donate: answer page", "error", err.Error())
+func (h *handler) render(w http.ResponseWriter, status int, d pageData) {
+	if err := web.Render(w, status, pageTemplate, d); err != nil {
+		h.Logger.Error("donate: answer page", "error", err.Error())
 	}
 }
