@@ -81,6 +81,7 @@ type Config struct {
 		QuickExit    string       `toml:"quickExit"`
 		Organisation Organisation `toml:"organisation"`
 		Donation     Donation     `toml:"donation"`
+		Forms        Forms        `toml:"forms"`
 	} `toml:"params"`
 	LanguageMap map[string]Language `toml:"languages"`
 
@@ -96,6 +97,9 @@ func Load(fsys fs.FS) (*Config, error) {
 	}
 	var c Config
 	if err := toml.Unmarshal(b, &c); err != nil {
+		return nil, fmt.Errorf("config.toml: %w", err)
+	}
+	if err := c.Params.Forms.readAsWritten(b); err != nil {
 		return nil, fmt.Errorf("config.toml: %w", err)
 	}
 	for lang, l := range c.LanguageMap {
@@ -145,6 +149,9 @@ func (c *Config) validate() error {
 		if p < d.Minimum || p > d.Maximum {
 			errs = append(errs, fmt.Errorf("params.donation: preset %d is outside %d–%d", p, d.Minimum, d.Maximum))
 		}
+	}
+	if err := c.Params.Forms.validate(); err != nil {
+		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
 }
