@@ -23,6 +23,7 @@ import (
 
 	"github.com/payoke/site/internal/contact"
 	"github.com/payoke/site/internal/headers"
+	"github.com/payoke/site/internal/testutil"
 )
 
 const siteURL = "https://www.payoke.be"
@@ -138,18 +139,6 @@ func newClient(mode string, concurrency int) *http.Client {
 	}
 }
 
-// lockedBuffer is the function log, written by many requests at once.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
 // runContact sends cfg.n messages and checks every answer against what the
 // mail server received.
 func runContact(ctx context.Context, cfg loadConfig, h *harness) (contactResult, error) {
@@ -172,7 +161,7 @@ func runContact(ctx context.Context, cfg loadConfig, h *harness) (contactResult,
 		// As on Netlify: the handler then trusts X-Nf-Client-Connection-Ip.
 		env["AWS_LAMBDA_FUNCTION_NAME"] = "contact"
 	}
-	logs := &lockedBuffer{}
+	logs := &testutil.SyncBuffer{} // the function log, written by many requests at once
 	logger := slog.New(slog.NewJSONHandler(logs, nil)).With("function", "contact")
 	// The function as lambdafn builds it: NewFromEnv, then the API headers.
 	var fn http.Handler
@@ -334,7 +323,7 @@ feed:
 	if len(after) > 0 {
 		res.p50after, res.p99after = percentile(after, 50), percentile(after, 99)
 	}
-	res.leaks = leaks(logs.b.Bytes(), run)
+	res.leaks = leaks([]byte(logs.String()), run)
 
 	// The invariants.
 	if res.lost > 0 {

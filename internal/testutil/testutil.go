@@ -5,6 +5,9 @@ package testutil
 
 import (
 	"bytes"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -61,4 +64,23 @@ func WantNotIn(t testing.TB, what, s string, subs ...string) {
 			t.Errorf("%s holds %q:\n%s", what, sub, s)
 		}
 	}
+}
+
+// ReadTree returns every file below dir by its slash-separated path (a
+// built site, for tests that read all of it).
+func ReadTree(dir string) (map[string][]byte, error) {
+	files := map[string][]byte{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, err := filepath.Rel(dir, p)
+		if err != nil {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		files[filepath.ToSlash(rel)] = b
+		return err
+	})
+	return files, err
 }

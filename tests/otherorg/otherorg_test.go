@@ -27,6 +27,7 @@ import (
 	"github.com/pelletier/go-toml/v2"
 
 	"github.com/payoke/site/internal/hugobuild"
+	"github.com/payoke/site/internal/testutil"
 )
 
 // mounted are the folders of our site the fixture mounts (config.toml
@@ -79,19 +80,7 @@ func build() (root string, files map[string][]byte, log string, err error) {
 	if log, err = hugobuild.Build(ctx, root, source, dest); err != nil {
 		return "", nil, log, err
 	}
-	files = map[string][]byte{}
-	err = filepath.WalkDir(dest, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, err := filepath.Rel(dest, p)
-		if err != nil {
-			return err
-		}
-		b, err := os.ReadFile(p)
-		files[filepath.ToSlash(rel)] = b
-		return err
-	})
+	files, err = testutil.ReadTree(dest)
 	return root, files, log, err
 }
 

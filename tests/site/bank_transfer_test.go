@@ -29,6 +29,7 @@ import (
 
 	root "github.com/payoke/site"
 	"github.com/payoke/site/internal/hugobuild"
+	"github.com/payoke/site/internal/testutil"
 	"github.com/payoke/site/internal/i18n"
 	"github.com/payoke/site/internal/siteconfig"
 )
@@ -305,7 +306,7 @@ func buildWithAccount() (*site, error) {
 		return nil, err
 	}
 	cfg.Params.Donation.AccountHolder, cfg.Params.Donation.IBAN, cfg.Params.Donation.BIC = exampleHolder, exampleIBAN, exampleBIC
-	files, err := readFiles(dest)
+	files, err := testutil.ReadTree(dest)
 	if err != nil {
 		return nil, err
 	}

@@ -9,11 +9,8 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io/fs"
 	"net/url"
-	"os"
 	"path"
-	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -24,6 +21,7 @@ import (
 
 	root "github.com/payoke/site"
 	"github.com/payoke/site/internal/hugobuild"
+	"github.com/payoke/site/internal/testutil"
 	"github.com/payoke/site/internal/siteconfig"
 )
 
@@ -62,30 +60,12 @@ func build() (*site, string, error) {
 	if err != nil {
 		return nil, log, err
 	}
-	files, err := readFiles(dest)
+	files, err := testutil.ReadTree(dest)
 	if err != nil {
 		return nil, log, err
 	}
 	s, err := newSite(cfg, files)
 	return s, log, err
-}
-
-// readFiles returns every file below dest by its slash-separated path.
-func readFiles(dest string) (map[string][]byte, error) {
-	files := map[string][]byte{}
-	err := filepath.WalkDir(dest, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, err := filepath.Rel(dest, p)
-		if err != nil {
-			return err
-		}
-		b, err := os.ReadFile(p)
-		files[filepath.ToSlash(rel)] = b
-		return err
-	})
-	return files, err
 }
 
 // load returns the built site or stops the test if the build failed.
