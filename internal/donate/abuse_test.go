@@ -93,7 +93,7 @@ func TestCrossSiteGiftIsRefused(t *testing.T) {
 	} {
 		w := post(h, gift42, hdr...)
 		page := html.UnescapeString(w.Body.String())
-		if w.Code != http.StatusForbidden || !strings.Contains(page, cat.MustT("fr", "donate_error_forbidden", map[string]any{"Phone": "+32 3 201 16 90"})) {
+		if w.Code != http.StatusForbidden || !strings.Contains(page, cat.TOrID("fr", "donate_error_forbidden", map[string]any{"Phone": "+32 3 201 16 90"})) {
 			t.Errorf("%s: status %d, want 403 in French:\n%s", name, w.Code, page)
 		}
 		keepsTheGift(t, w.Body.String())
@@ -140,7 +140,7 @@ func TestGiftsPerClientAreLimited(t *testing.T) {
 	w := postFrom(h, gift42, from("192.0.2.7"))
 	page := html.UnescapeString(w.Body.String())
 	if w.Code != http.StatusTooManyRequests || w.Header().Get("Retry-After") != "600" ||
-		!strings.Contains(page, cat.MustT("fr", "donate_error_busy", map[string]any{"Phone": "+32 3 201 16 90"})) {
+		!strings.Contains(page, cat.TOrID("fr", "donate_error_busy", map[string]any{"Phone": "+32 3 201 16 90"})) {
 		t.Errorf("429: Retry-After %q\n%s", w.Header().Get("Retry-After"), page)
 	}
 	keepsTheGift(t, w.Body.String())
@@ -191,7 +191,7 @@ func TestGlobalCeilingOnCheckoutSessions(t *testing.T) {
 	w := postFrom(h, gift42, from("192.0.2.200"))
 	page := html.UnescapeString(w.Body.String())
 	if w.Code != http.StatusTooManyRequests || w.Header().Get("Retry-After") != "60" ||
-		!strings.Contains(page, cat.MustT("fr", "donate_error_busy_site", map[string]any{"Phone": "+32 3 201 16 90"})) {
+		!strings.Contains(page, cat.TOrID("fr", "donate_error_busy_site", map[string]any{"Phone": "+32 3 201 16 90"})) {
 		t.Errorf("ceiling: %d Retry-After %q\n%s", w.Code, w.Header().Get("Retry-After"), page)
 	}
 	keepsTheGift(t, w.Body.String())

@@ -304,7 +304,7 @@ func (h *handler) check(in input) (gift, *answer) {
 // be switched on there without a code change.
 func (h *handler) sessionParams(ctx context.Context, g gift, key string) *stripe.CheckoutSessionParams {
 	meta := donation.Meta{Lang: g.Lang, Frequency: g.Frequency}.Encode()
-	name := h.Strings.MustT(g.Lang, "donate_product_"+g.Frequency, nil)
+	name := h.Strings.TOrID(g.Lang, "donate_product_"+g.Frequency, nil)
 	price := &stripe.CheckoutSessionLineItemPriceDataParams{
 		Currency:    stripe.String(strings.ToLower(h.Site.Params.Donation.Currency)),
 		UnitAmount:  stripe.Int64(g.Cents),
@@ -368,7 +368,7 @@ func (h *handler) refuse(w http.ResponseWriter, r *http.Request, lang string, in
 // message fills a message with the facts it may mention.
 func (h *handler) message(lang, id string) string {
 	d, o := h.Site.Params.Donation, h.Site.Params.Organisation
-	return h.Strings.MustT(lang, id, map[string]any{
+	return h.Strings.TOrID(lang, id, map[string]any{
 		"Min":   donation.FormatEuro(lang, int64(d.Minimum)*100),
 		"Max":   donation.FormatEuro(lang, int64(d.Maximum)*100),
 		"Phone": o.Phone,

@@ -381,7 +381,7 @@ func TestUnavailable(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			h := newHandler(t, c.env)
-			want := cat.MustT("en", c.id, map[string]any{"Phone": phone, "Email": cfg.Params.Organisation.Email})
+			want := cat.TOrID("en", c.id, map[string]any{"Phone": phone, "Email": cfg.Params.Organisation.Email})
 			w := post(h, gift)
 			if w.Code != c.status || !strings.Contains(html.UnescapeString(w.Body.String()), want) || !strings.Contains(html.UnescapeString(w.Body.String()), "tel:"+cfg.Params.Organisation.PhoneLink) {
 				t.Errorf("status %d, want %d with %q and a phone link:\n%s", w.Code, c.status, want, w.Body)

@@ -50,7 +50,7 @@ func (h *handler) t(lang, id string, extra map[string]any) string {
 	for k, v := range extra {
 		data[k] = v
 	}
-	return h.Strings.MustT(lang, id, data)
+	return h.Strings.TOrID(lang, id, data)
 }
 
 // linkMail is the mail to one address: its donors' links, in lang.

@@ -25,7 +25,7 @@ func (h *handler) t(lang, id string, g gift, extra map[string]any) string {
 	for k, v := range extra {
 		data[k] = v
 	}
-	return h.Strings.MustT(lang, id, data)
+	return h.Strings.TOrID(lang, id, data)
 }
 
 // donorMail writes greeting, paragraphs and sign-off in the donor's language;

@@ -95,7 +95,7 @@ func TestCallBlock(t *testing.T) {
 			if !ltrText(phone[0], org.Phone) {
 				t.Errorf(`the call block's phone link needs %q in an element with dir="ltr"`, org.Phone)
 			}
-			label := out.strings.MustT(p.lang, "help_call_payoke", nil)
+			label := out.strings.TOrID(p.lang, "help_call_payoke", nil)
 			if !strings.Contains(textOf(phone[0]), label) {
 				t.Errorf("the phone link reads %q, want it to say %q", textOf(phone[0]), label)
 			}
@@ -103,10 +103,10 @@ func TestCallBlock(t *testing.T) {
 			if len(emergency) != 1 {
 				t.Fatalf("want one tel:%s link in the call block, found %d", org.Emergency, len(emergency))
 			}
-			if want := out.strings.MustT(p.lang, "help_call_emergency", map[string]any{"Number": org.Emergency}); textOf(emergency[0]) != want {
+			if want := out.strings.TOrID(p.lang, "help_call_emergency", map[string]any{"Number": org.Emergency}); textOf(emergency[0]) != want {
 				t.Errorf("the emergency link reads %q, want %q", textOf(emergency[0]), want)
 			}
-			hours := out.strings.MustT(p.lang, "opening_hours", map[string]any{"Opens": org.Opens, "Closes": org.Closes})
+			hours := out.strings.TOrID(p.lang, "opening_hours", map[string]any{"Opens": org.Opens, "Closes": org.Closes})
 			if !strings.Contains(textOf(block), hours) {
 				t.Errorf("the call block does not give the hours %q", hours)
 			}
@@ -189,7 +189,7 @@ func TestHelpSentState(t *testing.T) {
 		if !hasAttr(sent[0], "hidden") {
 			t.Errorf("/%s/: the sent note must be hidden until it is the target", l.Lang)
 		}
-		if want := out.strings.MustT(l.Lang, "help_sent_title", nil); !strings.Contains(textOf(sent[0]), want) {
+		if want := out.strings.TOrID(l.Lang, "help_sent_title", nil); !strings.Contains(textOf(sent[0]), want) {
 			t.Errorf("/%s/: the sent note does not say %q", l.Lang, want)
 		}
 	}
@@ -229,7 +229,7 @@ func TestHonestAboutTranslations(t *testing.T) {
 	var unreviewed []string
 	for _, l := range helpLanguages() {
 		reviewed, _ := frontMatter(t, path.Join("content", l.Lang, "_index.md"))["reviewed"].(bool)
-		note := out.strings.MustT(l.Lang, "help_not_reviewed", nil)
+		note := out.strings.TOrID(l.Lang, "help_not_reviewed", nil)
 		doc := out.pages[l.Lang+"/index.html"]
 		if doc == nil {
 			t.Errorf("/%s/ was not built", l.Lang)
@@ -253,9 +253,9 @@ func TestHonestAboutTranslations(t *testing.T) {
 		var want string
 		switch {
 		case len(unreviewed) == len(helpLanguages()):
-			want = out.strings.MustT(l.Lang, "help_languages_unreviewed_all", nil)
+			want = out.strings.TOrID(l.Lang, "help_languages_unreviewed_all", nil)
 		case len(unreviewed) > 0:
-			want = out.strings.MustT(l.Lang, "help_languages_unreviewed_some", map[string]any{"Languages": strings.Join(unreviewed, ", ")})
+			want = out.strings.TOrID(l.Lang, "help_languages_unreviewed_some", map[string]any{"Languages": strings.Join(unreviewed, ", ")})
 		}
 		if text := textOf(find(doc, tag("main"))[0]); want != "" && !strings.Contains(text, want) {
 			t.Errorf("%s does not say %q", file, want)
