@@ -34,6 +34,7 @@ import (
 	"github.com/payoke/site/internal/i18n"
 	pmail "github.com/payoke/site/internal/mail"
 	"github.com/payoke/site/internal/managegift/giftlink"
+	"github.com/payoke/site/internal/netlify"
 	"github.com/payoke/site/internal/siteconfig"
 	"github.com/payoke/site/internal/web"
 )
@@ -121,7 +122,7 @@ func NewFromEnv(getenv func(string) string, logger *slog.Logger) (http.Handler, 
 	if o.Stripe == nil {
 		missing = append(missing, "STRIPE_SECRET_KEY is not set")
 	}
-	if getenv("AWS_LAMBDA_FUNCTION_NAME") != "" && strings.TrimSpace(getenv("SMTP_URL")) == "" {
+	if netlify.Running(getenv) && strings.TrimSpace(getenv("SMTP_URL")) == "" {
 		missing = append(missing, "SMTP_URL is not set") // an outbox inside a function is a dead end
 	} else if o.Mail, err = pmail.FromEnv(getenv, logger); err != nil {
 		return nil, err

@@ -163,3 +163,10 @@ func overlap(a, b string) bool {
 	}
 	return a == b
 }
+
+// Running reports whether this process is a deployed function: Netlify runs
+// functions on AWS Lambda, which sets AWS_LAMBDA_FUNCTION_NAME (the local
+// server and the tests do not, unless they play a function).
+func Running(getenv func(string) string) bool {
+	return getenv("AWS_LAMBDA_FUNCTION_NAME") != ""
+}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"github.com/payoke/site/internal/netlify"
 	"net"
 	"net/http"
 )
@@ -44,11 +45,11 @@ func RemoteIP(r *http.Request) string {
 }
 
 // ClientIPFromEnv names the client of a request for a rate limit. On
-// Netlify (AWS_LAMBDA_FUNCTION_NAME set) it is X-Nf-Client-Connection-Ip,
+// Netlify (netlify.Running) it is X-Nf-Client-Connection-Ip,
 // which Netlify's proxy sets; elsewhere that header could be forged and is
 // ignored, and the client is RemoteIP.
 func ClientIPFromEnv(getenv func(string) string) func(*http.Request) string {
-	if getenv("AWS_LAMBDA_FUNCTION_NAME") == "" {
+	if !netlify.Running(getenv) {
 		return RemoteIP
 	}
 	return func(r *http.Request) string {
