@@ -1,62 +1,139 @@
 package browser
 
 import (
+	"io"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
+	"golang.org/x/net/html"
 )
 
-// testLanguageSwitcher follows every link of the language switcher on every
-// page, with JavaScript on and off: each must land on a page in that
-// language that names the first page as its translation.
+// testLanguageSwitcher checks every link of the language switcher on every
+// page, with JavaScript on and off: each shows and can be pressed, and
+// leads to a page in that language that names the first page as its
+// translation. One link of each page and view is followed in the browser
+// (a different one from page to page, so every place in the switcher is
+// pressed somewhere); the pages the others lead to are fetched and read,
+// which proves the same and costs no page load.
 func (s *suite) testLanguageSwitcher(t *testing.T, pages []string) {
 	s.each(t, pages, func(t *testing.T, tb *tab, i int) {
-		for _, v := range []view{desktop, {Width: 360, Height: 640, Scale: 2, Mobile: true, NoJS: true}} {
+		for j, v := range []view{desktop, {Width: 360, Height: 640, Scale: 2, Mobile: true, NoJS: true}} {
 			tb.setView(v)
-			s.switchLanguages(t, tb, pages[i])
+			s.switchLanguages(t, tb, pages[i], i+j)
 		}
 	})
 }
 
 type switchLink struct {
-	Href, Hreflang string
+	Hreflang string
+	Seen     seen
 }
 
-func (s *suite) switchLanguages(t *testing.T, tb *tab, path string) {
+// switchLinksJS lists the switcher's links, each scrolled into view and
+// then measured as a reader would find it.
+const switchLinksJS = `(() => {` + visibleJS + `
+  return [...document.querySelectorAll(".language-switcher a[hreflang]")].map((a) => {
+    a.scrollIntoView({block: "nearest", inline: "nearest"});
+    return {Hreflang: a.hreflang, Seen: seen(a)};
+  });
+})()`
+
+// switchLanguages checks the switcher of path in the tab's view and
+// follows its link number pick (modulo their number).
+func (s *suite) switchLanguages(t *testing.T, tb *tab, path string, pick int) {
 	v := tb.view
 	tb.open(path)
 	from := eval[string](tb, `document.documentElement.lang`)
-	links := eval[[]switchLink](tb, `[...document.querySelectorAll(".language-switcher a[hreflang]")].map((a) => ({Href: a.href, Hreflang: a.hreflang}))`)
+	links := eval[[]switchLink](tb, switchLinksJS)
 	if len(links) < 2 {
 		t.Errorf("%s: the language switcher has %d links (%v), want one for each other site language", path, len(links), links)
+		return
 	}
-	for i, l := range links {
-		if i > 0 {
-			tb.open(path)
+	for _, l := range links {
+		if l.Seen.Why != "" {
+			t.Errorf("%s (%s): the switcher's link to %s cannot be pressed: %s", path, v, l.Hreflang, l.Seen.Why)
 		}
-		tb.follow("choosing "+l.Hreflang, chromedp.Click(chromedp.CSS(`.language-switcher a[hreflang="`+l.Hreflang+`"]`)))
-		loc := tb.waitLocation("after choosing "+l.Hreflang, func(u string) bool { return u != tb.url(path) })
-		got := eval[struct {
-			Lang string
-			Alt  []string
-		}](tb, `({Lang: document.documentElement.lang, Alt: [...document.querySelectorAll('link[rel=alternate][hreflang="`+from+`"]')].map((a) => a.href)})`)
-		if got.Lang != l.Hreflang {
-			t.Errorf("%s → %s (%s): landed on %s in %q", path, l.Hreflang, v, loc, got.Lang)
-		}
-		back := false
-		for _, a := range got.Alt {
-			if u, err := url.Parse(a); err == nil && u.Path == path {
-				back = true
-			}
-		}
-		if !back {
-			t.Errorf("%s → %s (%s): landed on %s, which is not its translation (its %s version is %s)", path, l.Hreflang, v, loc, from, strings.Join(got.Alt, ", "))
-		}
+		lang, alts := tb.readPage(l.Seen.Href, from)
+		checkTranslation(t, path, v, l, l.Seen.Href, lang, alts)
 	}
+	l := links[pick%len(links)]
+	tb.follow("choosing "+l.Hreflang, chromedp.Click(chromedp.CSS(`.language-switcher a[hreflang="`+l.Hreflang+`"]`)))
+	loc := tb.waitLocation("after choosing "+l.Hreflang, func(u string) bool { return u != tb.url(path) })
+	got := eval[struct {
+		Lang string
+		Alt  []string
+	}](tb, `({Lang: document.documentElement.lang, Alt: [...document.querySelectorAll('link[rel=alternate][hreflang="`+from+`"]')].map((a) => a.href)})`)
+	checkTranslation(t, path, v, l, loc, got.Lang, got.Alt)
 	_, failures, console, _ := tb.recorded()
 	if len(failures)+len(console) > 0 {
 		t.Errorf("%s: %q %q", path, failures, console)
 	}
+}
+
+// checkTranslation: the page at loc, reached from path by link l, is in
+// l's language and names path among its alternates (alts) in path's.
+func checkTranslation(t *testing.T, path string, v view, l switchLink, loc, lang string, alts []string) {
+	t.Helper()
+	if lang != l.Hreflang {
+		t.Errorf("%s → %s (%s): landed on %s in %q", path, l.Hreflang, v, loc, lang)
+	}
+	for _, a := range alts {
+		if u, err := url.Parse(a); err == nil && u.Path == path {
+			return
+		}
+	}
+	t.Errorf("%s → %s (%s): landed on %s, which is not its translation (its alternates: %s)", path, l.Hreflang, v, loc, strings.Join(alts, ", "))
+}
+
+// readPage fetches the site's page at u as the browser would find it and
+// returns its language and its rel=alternate links in language from.
+func (tb *tab) readPage(u, from string) (lang string, alts []string) {
+	tb.t.Helper()
+	if !tb.sameOrigin(u) {
+		tb.t.Errorf("the switcher links to another origin: %s", u)
+		return "", nil
+	}
+	resp, err := http.Get(u)
+	if err != nil {
+		tb.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK || err != nil {
+		tb.t.Errorf("GET %s: %d %v", u, resp.StatusCode, err)
+		return "", nil
+	}
+	doc, err := html.Parse(strings.NewReader(string(body)))
+	if err != nil {
+		tb.t.Fatalf("%s: %v", u, err)
+	}
+	attr := func(n *html.Node, k string) string {
+		for _, a := range n.Attr {
+			if a.Key == k {
+				return a.Val
+			}
+		}
+		return ""
+	}
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode {
+			switch {
+			case n.Data == "html":
+				lang = attr(n, "lang")
+			case n.Data == "link" && attr(n, "rel") == "alternate" && attr(n, "hreflang") == from:
+				if ref, err := url.Parse(attr(n, "href")); err == nil {
+					alts = append(alts, resp.Request.URL.ResolveReference(ref).String())
+				}
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(doc)
+	return lang, alts
 }
