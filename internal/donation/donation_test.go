@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/payoke/site/internal/donation"
+	"github.com/payoke/site/internal/web"
 )
 
 // TestMetaWire pins the metadata as Stripe holds it: gifts made before a
@@ -20,7 +21,7 @@ func TestMetaWire(t *testing.T) {
 			in := donation.Meta{Lang: lang, Frequency: f}
 			md := in.Encode()
 			md["payoke_mail_thanks_donor"] = "cs_1:sent" // the webhook's marks ride along
-			if m, ok := donation.Decode(md); !ok || m != in || !donation.IsOurs(md) {
+			if m, ok := donation.Decode(md, web.SitePages()); !ok || m != in || !donation.IsOurs(md, web.SitePages()) {
 				t.Errorf("Decode(%v) = %v, %v; want %v, true", md, m, ok, in)
 			}
 		}
@@ -42,7 +43,7 @@ func TestDecodeRefusesOthers(t *testing.T) {
 		{"order": "42", "frequency": "monthly"},  // same
 		{"lang": "nl ", "frequency": "monthly "}, // no trimming
 	} {
-		if m, ok := donation.Decode(md); ok || m != (donation.Meta{}) || donation.IsOurs(md) {
+		if m, ok := donation.Decode(md, web.SitePages()); ok || m != (donation.Meta{}) || donation.IsOurs(md, web.SitePages()) {
 			t.Errorf("Decode(%v) = %v, %v; want not ours", md, m, ok)
 		}
 	}

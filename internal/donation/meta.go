@@ -36,23 +36,20 @@ func (m Meta) Encode() map[string]string {
 
 // Decode reads the gift in md. ok is false when md is not one of ours: a
 // gift is ours when its frequency is Once or Monthly and its language one
-// with a donate page (web.PageSupport in the embedded site). Other keys are ignored, such as the
-// webhook's own mail marks (payoke_mail_…) on the same objects.
-func Decode(md map[string]string) (m Meta, ok bool) {
+// with a donate page (web.PageSupport) among the site's pages. Other keys
+// are ignored, such as the webhook's own mail marks (payoke_mail_…) on the
+// same objects.
+func Decode(md map[string]string, pages *web.Pages) (m Meta, ok bool) {
 	m = Meta{Lang: md[KeyLang], Frequency: md[KeyFrequency]}
-	if (m.Frequency != Once && m.Frequency != Monthly) || !hasSupportPage(m.Lang) {
+	_, page := pages.Path(m.Lang, web.PageSupport)
+	if (m.Frequency != Once && m.Frequency != Monthly) || !page {
 		return Meta{}, false
 	}
 	return m, true
 }
 
 // IsOurs reports md to be the metadata of a gift made by the donate form.
-func IsOurs(md map[string]string) bool {
-	_, ok := Decode(md)
-	return ok
-}
-
-func hasSupportPage(lang string) bool {
-	_, ok := web.PagePath(lang, web.PageSupport)
+func IsOurs(md map[string]string, pages *web.Pages) bool {
+	_, ok := Decode(md, pages)
 	return ok
 }

@@ -18,8 +18,8 @@ import (
 
 // isOurs reports a subscription made by the donate form: a monthly gift in
 // a site language.
-func isOurs(md map[string]string) bool {
-	m, ok := donation.Decode(md)
+func (h *handler) isOurs(md map[string]string) bool {
+	m, ok := donation.Decode(md, h.Pages)
 	return ok && m.Frequency == donation.Monthly
 }
 
@@ -117,7 +117,7 @@ func (h *handler) donors(ctx context.Context, customers []*stripe.Customer, res 
 		d := donor{ID: c.ID, Email: c.Email}
 		for it.Next() {
 			s := it.Subscription()
-			if !isOurs(s.Metadata) || s.Status == stripe.SubscriptionStatusCanceled || s.Status == stripe.SubscriptionStatusIncompleteExpired {
+			if !h.isOurs(s.Metadata) || s.Status == stripe.SubscriptionStatusCanceled || s.Status == stripe.SubscriptionStatusIncompleteExpired {
 				continue
 			}
 			d.Cents = append(d.Cents, monthly(s))

@@ -277,7 +277,7 @@ func (h *handler) handle(ctx context.Context, ev stripe.Event) error {
 		if inv.SubscriptionDetails != nil {
 			md = inv.SubscriptionDetails.Metadata
 		}
-		meta, ok := donation.Decode(md)
+		meta, ok := donation.Decode(md, h.Pages)
 		if !ok {
 			log.Info("webhook: not a donation invoice, ignored")
 			return nil
@@ -291,7 +291,7 @@ func (h *handler) handle(ctx context.Context, ev stripe.Event) error {
 		if err := json.Unmarshal(ev.Data.Raw, &sub); err != nil {
 			return err
 		}
-		meta, ok := donation.Decode(sub.Metadata)
+		meta, ok := donation.Decode(sub.Metadata, h.Pages)
 		if !ok || sub.Customer == nil {
 			log.Info("webhook: not a donation subscription, ignored")
 			return nil
@@ -322,7 +322,7 @@ type gift struct {
 
 // sessionGift reads a Checkout Session made by the donate function.
 func (h *handler) sessionGift(s stripe.CheckoutSession) (gift, bool) {
-	meta, ok := donation.Decode(s.Metadata)
+	meta, ok := donation.Decode(s.Metadata, h.Pages)
 	if !ok {
 		return gift{}, false
 	}
