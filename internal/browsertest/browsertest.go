@@ -1,5 +1,6 @@
 // Package browsertest finds and starts Debian's Chromium for the tests that
-// need a real browser, with one rule for a missing browser everywhere.
+// need a real browser, with one rule for a missing browser everywhere, and
+// keeps their tabs on this machine (PauseHTTPS, AnswerElsewhere).
 package browsertest
 
 import (
@@ -11,6 +12,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/fetch"
 	"github.com/chromedp/chromedp"
 )
 
@@ -91,4 +94,37 @@ func NewAllocator(t testing.TB, chromium string, extra ...chromedp.ExecAllocator
 	ctx, cancel := chromedp.NewExecAllocator(context.Background(), append(opts, extra...)...)
 	t.Cleanup(cancel)
 	return ctx
+}
+
+// Elsewhere is the page a test's tab gets for any https:// address (the
+// quick exit's target, Stripe Checkout, a link out): nothing leaves this
+// machine.
+const Elsewhere = `<!doctype html><html lang="en"><title>elsewhere</title><p>elsewhere</p></html>`
+
+// PauseHTTPS makes the tab tg pause every https:// request; the tab's
+// chromedp.Listen callback passes each fetch.EventRequestPaused on to
+// AnswerElsewhere. Call it in the tab's first action, before any page.
+func PauseHTTPS(ctx context.Context, tg *chromedp.Target) error {
+	_, err := cdp.Call(ctx, tg, fetch.Enable, fetch.EnableParams{
+		Patterns: []*fetch.RequestPattern{{URLPattern: "https://*"}},
+	})
+	return err
+}
+
+// AnswerElsewhere answers each paused request with Elsewhere until tab (the
+// tab's context) ends.
+func AnswerElsewhere(tab context.Context, paused <-chan *fetch.EventRequestPaused) {
+	for {
+		select {
+		case <-tab.Done():
+			return
+		case ev := <-paused:
+			chromedp.Call(tab, fetch.FulfillRequest, fetch.FulfillRequestParams{
+				RequestID:       ev.RequestID,
+				ResponseCode:    200,
+				ResponseHeaders: []*fetch.HeaderEntry{{Name: "Content-Type", Value: "text/html; charset=utf-8"}},
+				Body:            []byte(Elsewhere),
+			})
+		}
+	}
 }

@@ -17,6 +17,8 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+
+	"github.com/payoke/site/internal/browsertest"
 )
 
 // suite is what every browser test shares: one browser, the running site,
@@ -48,10 +50,6 @@ func (v view) String() string {
 	}
 	return s
 }
-
-// elsewhere is the page the browser gets for any https URL (the quick-exit
-// site, Stripe Checkout): nothing leaves this machine.
-const elsewhere = `<!doctype html><html lang="en"><title>exited</title><p>exited</p></html>`
 
 // tab is one browser tab in a fresh browser context (no cookies, cache or
 // history shared with other tabs), recording what its pages do.
@@ -88,11 +86,9 @@ func (s *suite) openTab(t *testing.T, v view) *tab {
 	if err := chromedp.Listen(ctx, func(ev any) { tb.record(ev, paused) }); err != nil {
 		t.Fatal(err)
 	}
-	go tb.answerElsewhere(paused)
+	go browsertest.AnswerElsewhere(ctx, paused)
 	err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-		if _, err := cdp.Call(ctx, tg, fetch.Enable, fetch.EnableParams{
-			Patterns: []*fetch.RequestPattern{{URLPattern: "https://*"}},
-		}); err != nil {
+		if err := browsertest.PauseHTTPS(ctx, tg); err != nil {
 			return err
 		}
 		_, err := cdp.Call(ctx, tg, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: storageSpy})
@@ -150,7 +146,7 @@ func (s *suite) each(t *testing.T, names []string, job func(t *testing.T, tb *ta
 }
 
 // record keeps what the page does. It runs in the tab's event loop, so it
-// only stores; paused requests are answered by answerElsewhere.
+// only stores; paused requests are answered by browsertest.AnswerElsewhere.
 func (tb *tab) record(ev any, paused chan<- *fetch.EventRequestPaused) {
 	tb.mu.Lock()
 	defer tb.mu.Unlock()
@@ -193,24 +189,6 @@ func (tb *tab) record(ev any, paused chan<- *fetch.EventRequestPaused) {
 	}
 }
 
-// answerElsewhere fulfils every intercepted https request with a blank page.
-func (tb *tab) answerElsewhere(paused <-chan *fetch.EventRequestPaused) {
-	for {
-		select {
-		case <-tb.ctx.Done():
-			return
-		case ev := <-paused:
-			chromedp.Call(tb.ctx, fetch.FulfillRequest, fetch.FulfillRequestParams{
-				RequestID:    ev.RequestID,
-				ResponseCode: 200,
-				ResponseHeaders: []*fetch.HeaderEntry{
-					{Name: "Content-Type", Value: "text/html; charset=utf-8"},
-				},
-				Body: []byte(elsewhere),
-			})
-		}
-	}
-}
 
 // reset forgets what was recorded, before the next step of a journey.
 func (tb *tab) reset() {

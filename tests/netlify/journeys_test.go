@@ -169,25 +169,9 @@ func newTab(t *testing.T, browser context.Context, base string, noJS bool) *jtab
 	}); err != nil {
 		t.Fatal(err)
 	}
-	go func() {
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case ev := <-paused:
-				chromedp.Call(ctx, fetch.FulfillRequest, fetch.FulfillRequestParams{
-					RequestID:       ev.RequestID,
-					ResponseCode:    200,
-					ResponseHeaders: []*fetch.HeaderEntry{{Name: "Content-Type", Value: "text/html; charset=utf-8"}},
-					Body:            []byte(`<!doctype html><html lang="en"><title>elsewhere</title><p>elsewhere</p></html>`),
-				})
-			}
-		}
-	}()
+	go browsertest.AnswerElsewhere(ctx, paused)
 	err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-		if _, err := cdp.Call(ctx, tg, fetch.Enable, fetch.EnableParams{
-			Patterns: []*fetch.RequestPattern{{URLPattern: "https://*"}},
-		}); err != nil {
+		if err := browsertest.PauseHTTPS(ctx, tg); err != nil {
 			return err
 		}
 		_, err := cdp.Call(ctx, tg, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: noJS})
