@@ -65,6 +65,10 @@ var formName = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
 
 var inputKinds = map[string]bool{"textarea": true, "text": true, "email": true, "tel": true}
 
+// fieldKeys are the keys a field may have, spelt as the partial reads them:
+// Go would take maxLength for maxlength, Hugo's templates would not.
+var fieldKeys = map[string]bool{"name": true, "kind": true, "rows": true, "maxlength": true, "required": true, "label": true, "hint": true}
+
 // readAsWritten fills what Hugo's templates see of the forms (see
 // FieldsAsWritten) from config.toml's bytes.
 func (forms *Forms) readAsWritten(b []byte) error {
@@ -119,6 +123,13 @@ func (forms Forms) validate() error {
 			bad("field %s: maxlength %d must be at least 1", f.Name, f.MaxLength)
 		}
 		seen[f.Name] = true
+		if i < len(c.FieldsAsWritten) {
+			for k := range c.FieldsAsWritten[i] {
+				if !fieldKeys[k] {
+					bad("field %s: unknown key %q (name, kind, rows, maxlength, required, label, hint)", f.Name, k)
+				}
+			}
+		}
 	}
 	return errors.Join(errs...)
 }
