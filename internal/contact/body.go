@@ -24,14 +24,12 @@ type body struct {
 	unreadable bool
 }
 
-// formFields are the names the contact form posts.
-var formFields = []string{fieldMessage, fieldName, fieldEmail, fieldPhone, fieldTopic, fieldSafe, fieldLang, fieldWebsite, fieldElapsed}
-
-// readBody reads r's body, already under the body limit: urlencoded (also
+// readBody reads r's body, already under the body limit, as a form that
+// posts names (postedNames): urlencoded (also
 // when Content-Type is missing), multipart/form-data or text/plain, as a
 // browser may send them. An error is a read error, *http.MaxBytesError
 // included; what cannot be parsed is reported in the body instead.
-func readBody(r *http.Request, maxBody int64) (body, error) {
+func readBody(r *http.Request, maxBody int64, names []string) (body, error) {
 	data, err := io.ReadAll(r.Body)
 	if err != nil {
 		return body{}, err
@@ -48,7 +46,7 @@ func readBody(r *http.Request, maxBody int64) (body, error) {
 		// got wrong): read it as a form if it is one.
 		b.values, b.broken = readURLEncoded(string(data))
 	}
-	if len(bytes.TrimSpace(data)) > 0 && !hasFormField(b.values) {
+	if len(bytes.TrimSpace(data)) > 0 && !hasAny(b.values, names) {
 		b.unreadable, b.values, b.broken = true, url.Values{}, map[string]bool{}
 		if utf8.Valid(data) {
 			b.raw = string(data)
@@ -57,8 +55,8 @@ func readBody(r *http.Request, maxBody int64) (body, error) {
 	return b, nil
 }
 
-func hasFormField(v url.Values) bool {
-	for _, k := range formFields {
+func hasAny(v url.Values, names []string) bool {
+	for _, k := range names {
 		if _, ok := v[k]; ok {
 			return true
 		}

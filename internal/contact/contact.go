@@ -68,6 +68,9 @@ type handler struct {
 	known map[string]bool
 	// fallback is fallbackLang, or the default language on a site without it.
 	fallback string
+	// form is the form as config.toml describes it; names are what it posts.
+	form  siteconfig.ContactForm
+	names []string
 }
 
 // New returns the /api/contact handler. It panics if SiteURL is not an
@@ -86,6 +89,11 @@ func New(o Options) http.Handler {
 	if h.pages == nil {
 		h.pages = web.SitePages()
 	}
+	h.form = o.Site.Params.Forms.Contact
+	if err := checkForm(h.form); err != nil {
+		panic(fmt.Sprintf("contact: %v", err))
+	}
+	h.names = postedNames(h.form)
 	if err := h.pages.Require(o.Site.SiteLanguages(), web.PageContact, web.PageContactThanks); err != nil {
 		panic(fmt.Sprintf("contact: %v", err))
 	}
@@ -257,7 +265,7 @@ func (h *handler) readForm(w http.ResponseWriter, r *http.Request) (f form, lang
 		return f, lang, false
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, h.maxBody)
-	b, err := readBody(r, h.maxBody)
+	b, err := readBody(r, h.maxBody, h.names)
 	if err != nil {
 		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
 			h.tooLarge(w, r, lang)
@@ -275,7 +283,7 @@ func (h *handler) readForm(w http.ResponseWriter, r *http.Request) (f form, lang
 		h.unreadable(w, r, lang, b.raw)
 		return f, lang, false
 	}
-	f = parseForm(b.values)
+	f = parseForm(h.form, b.values)
 	switch {
 	case h.known[f.Lang]:
 		lang = f.Lang
@@ -297,7 +305,7 @@ func (h *handler) readForm(w http.ResponseWriter, r *http.Request) (f form, lang
 		// for the sender to check; nothing is sent on a guess.
 		h.logger.Info("contact: broken escape in the form", "fields", len(b.broken))
 		var ps []problem
-		for _, name := range formFields {
+		for _, name := range h.names {
 			if b.broken[name] && name != fieldLang && name != fieldWebsite && name != fieldElapsed {
 				ps = append(ps, problem{Field: name, ID: "contact_error_unreadable"})
 			}
@@ -320,7 +328,7 @@ func (h *handler) unreadable(w http.ResponseWriter, r *http.Request, lang, raw s
 	}
 	page := h.newPage(lang, "contact_unreadable_title", "")
 	page.Notice = text
-	page.Form = h.formFields(lang, form{Message: raw}, nil)
+	page.Form = h.formArgs(lang, form{Values: map[string]string{fieldMessage: raw}}, nil)
 	h.render(w, http.StatusBadRequest, page)
 }
 
@@ -335,7 +343,7 @@ func (h *handler) post(w http.ResponseWriter, r *http.Request) {
 		h.success(w, r, lang)
 		return
 	}
-	if ps := f.validate(); len(ps) > 0 {
+	if ps := f.validate(h.form); len(ps) > 0 {
 		h.logger.Info("contact: form refused", "problems", len(ps))
 		h.formPage(w, r, lang, f, ps, http.StatusBadRequest)
 		return
@@ -435,7 +443,7 @@ func (h *handler) formPage(w http.ResponseWriter, r *http.Request, lang string, 
 	}
 	page := h.newPage(lang, "contact_errors_title", "")
 	page.Problems = shown
-	page.Form = h.formFields(lang, f, errs)
+	page.Form = h.formArgs(lang, f, errs)
 	h.render(w, status, page)
 }
 
@@ -447,7 +455,7 @@ func (h *handler) keepPage(w http.ResponseWriter, r *http.Request, lang string, 
 		return
 	}
 	page := h.newPage(lang, titleID, textID)
-	page.Form = h.formFields(lang, f, nil)
+	page.Form = h.formArgs(lang, f, nil)
 	h.render(w, status, page)
 }
 
@@ -475,18 +483,18 @@ func (h *handler) message(f form) mail.Message {
 	fmt.Fprintf(&b, "%s\n\n", t("contact_mail_intro"))
 	fmt.Fprintf(&b, "%s: %s\n", t("contact_mail_topic"), topic)
 	fmt.Fprintf(&b, "%s: %s\n", t("contact_mail_language"), orNone(langLabel))
-	fmt.Fprintf(&b, "%s: %s\n", t("contact_mail_name"), orNone(f.Name))
-	fmt.Fprintf(&b, "%s: %s\n", t("contact_mail_email"), orNone(f.Email))
-	fmt.Fprintf(&b, "%s: %s\n\n", t("contact_mail_phone"), orNone(f.Phone))
-	fmt.Fprintf(&b, "%s:\n%s\n\n", t("contact_mail_safe"), orNone(f.Safe))
-	fmt.Fprintf(&b, "%s:\n%s\n\n", t("contact_mail_message"), f.Message)
+	fmt.Fprintf(&b, "%s: %s\n", t("contact_mail_name"), orNone(f.Values[fieldName]))
+	fmt.Fprintf(&b, "%s: %s\n", t("contact_mail_email"), orNone(f.Values[fieldEmail]))
+	fmt.Fprintf(&b, "%s: %s\n\n", t("contact_mail_phone"), orNone(f.Values[fieldPhone]))
+	fmt.Fprintf(&b, "%s:\n%s\n\n", t("contact_mail_safe"), orNone(f.Values[fieldSafe]))
+	fmt.Fprintf(&b, "%s:\n%s\n\n", t("contact_mail_message"), f.Values[fieldMessage])
 	fmt.Fprintf(&b, "-- \n%s\n", t("contact_mail_reply"))
 	m := mail.Message{
 		To:      h.to,
 		Subject: oneLine(h.strings.MustT(staff, "contact_mail_subject", map[string]any{"Topic": topic})),
 		Body:    b.String(),
 	}
-	if addr, ok := replyTo(f.Email); ok {
+	if addr, ok := replyTo(f.Values[fieldEmail]); ok {
 		m.ReplyTo = addr
 	}
 	return m

@@ -1,6 +1,8 @@
 package contact
 
 import (
+	"errors"
+	"fmt"
 	"net/mail"
 	"net/url"
 	"slices"
@@ -9,42 +11,73 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/payoke/site/internal/siteconfig"
 )
 
-// Field limits, in characters. The shortcode's maxlength attributes carry the
-// same numbers (a test compares them); the server counts again, since a form
-// can be posted without a browser.
-const (
-	MaxMessage = 5000
-	MaxName    = 100
-	MaxEmail   = 254
-	MaxPhone   = 30
-	MaxSafe    = 500
-	// maxTopic and maxLang bound fields that must match a fixed list anyway.
-	maxShort = 20
-)
+// The form's topics and fields, their kinds and limits, are config.toml's
+// [params.forms.contact] (siteconfig.ContactForm), the description the
+// site's form is made from (layouts/_partials/forms/contact.html): the
+// server counts again, since a form can be posted without a browser.
 
-// Topics are the values of the topic field, in the order the form shows them.
-var Topics = []string{"help", "report", "training", "press", "sponsorship", "other"}
-
-// Form names, shared with layouts/_shortcodes/contact-form.html.
+// The fields the handler gives a meaning: it mails them to staff, answers
+// the address and checks the phone number. config.toml may leave one out
+// (the mail then says it was not given), never add one (New refuses it:
+// what was typed would not reach staff).
 const (
-	fieldMessage = "message"
+	fieldMessage = "message" // described, and required: the mail is about it
 	fieldName    = "name"
 	fieldEmail   = "email"
 	fieldPhone   = "phone"
-	fieldTopic   = "topic"
 	fieldSafe    = "safe_contact"
+)
+
+// The fields of the form's fixed part (the partial writes them).
+const (
+	fieldTopic   = "topic"
 	fieldLang    = "lang"
 	fieldWebsite = "website" // honeypot: people never see it, robots fill it
 	fieldElapsed = "elapsed" // milliseconds on the page, set by contact.js
 )
 
-// form is what a visitor sent, cleaned (CRLF → LF, outer spaces trimmed)
-// but not yet judged.
+// mailed are the described fields the staff mail carries.
+var mailed = []string{fieldMessage, fieldName, fieldEmail, fieldPhone, fieldSafe}
+
+// checkForm says what keeps the handler from using d: it mails every
+// field it reads, needs the message, and sends a form without a topic as
+// "other".
+func checkForm(d siteconfig.ContactForm) error {
+	if !d.Described() {
+		return errors.New("config.toml has no [params.forms.contact], the contact form's description")
+	}
+	for _, f := range d.Fields {
+		if !slices.Contains(mailed, f.Name) {
+			return fmt.Errorf("config.toml: params.forms.contact: the function does not mail a field %q (internal/contact mails %s)", f.Name, strings.Join(mailed, ", "))
+		}
+	}
+	if m, ok := d.Field(fieldMessage); !ok || !m.Required {
+		return fmt.Errorf("config.toml: params.forms.contact: the field %q must be there, and required", fieldMessage)
+	}
+	if !slices.Contains(d.Topics, "other") {
+		return errors.New(`config.toml: params.forms.contact: the topics must include "other", sent when none was chosen`)
+	}
+	return nil
+}
+
+// postedNames are the names the form posts: d's fields and the fixed part.
+func postedNames(d siteconfig.ContactForm) []string {
+	names := []string{fieldTopic, fieldLang, fieldWebsite, fieldElapsed}
+	for _, f := range d.Fields {
+		names = append(names, f.Name)
+	}
+	return names
+}
+
+// form is what a visitor sent, cleaned (CRLF → LF in a textarea, outer
+// spaces trimmed) but not yet judged.
 type form struct {
-	Message, Name, Email, Phone, Topic, Safe, Lang string
-	Website, Elapsed                               string
+	Values                        map[string]string // d's fields by name
+	Topic, Lang, Website, Elapsed string
 }
 
 // problem is one thing wrong with the form, not yet localized.
@@ -54,16 +87,24 @@ type problem struct {
 	Max   int    // for contact_error_too_long
 }
 
-func parseForm(v url.Values) form {
+// parseForm reads v as d describes the form.
+func parseForm(d siteconfig.ContactForm, v url.Values) form {
 	multi := func(k string) string {
 		return strings.TrimSpace(strings.ReplaceAll(strings.ReplaceAll(v.Get(k), "\r\n", "\n"), "\r", "\n"))
 	}
 	one := func(k string) string { return strings.TrimSpace(v.Get(k)) }
-	return form{
-		Message: multi(fieldMessage), Name: one(fieldName), Email: one(fieldEmail),
-		Phone: one(fieldPhone), Topic: one(fieldTopic), Safe: multi(fieldSafe),
+	f := form{
+		Values: map[string]string{}, Topic: one(fieldTopic),
 		Lang: one(fieldLang), Website: v.Get(fieldWebsite), Elapsed: one(fieldElapsed),
 	}
+	for _, field := range d.Fields {
+		if field.Multiline() {
+			f.Values[field.Name] = multi(field.Name)
+		} else {
+			f.Values[field.Name] = one(field.Name)
+		}
+	}
+	return f
 }
 
 // badChars reports invalid UTF-8 or control characters; multi-line fields
@@ -116,39 +157,32 @@ func replyTo(s string) (string, bool) {
 	return a.Address, true
 }
 
-// validate judges f; an empty list means it may be sent. The topic may be
-// empty (sent as "other").
-func (f form) validate() []problem {
+// validate judges f against d, in the form's order; an empty list means it
+// may be sent. The topic may be empty (sent as "other"). A required field
+// left empty says contact_error_<name>_required.
+func (f form) validate(d siteconfig.ContactForm) []problem {
 	var ps []problem
-	check := func(field, v string, max int, multiline bool) bool {
-		switch {
-		case badChars(v, multiline):
-			ps = append(ps, problem{Field: field, ID: "contact_error_characters"})
-		case utf8.RuneCountInString(v) > max:
-			ps = append(ps, problem{Field: field, ID: "contact_error_too_long", Max: max})
-		default:
-			return true
-		}
-		return false
-	}
-	if f.Message == "" {
-		ps = append(ps, problem{Field: fieldMessage, ID: "contact_error_message_required"})
-	} else {
-		check(fieldMessage, f.Message, MaxMessage, true)
-	}
-	check(fieldName, f.Name, MaxName, false)
-	if check(fieldEmail, f.Email, MaxEmail, false) && f.Email != "" {
-		if _, ok := replyTo(f.Email); !ok {
-			ps = append(ps, problem{Field: fieldEmail, ID: "contact_error_email"})
-		}
-	}
-	if check(fieldPhone, f.Phone, MaxPhone, false) && f.Phone != "" && !validPhone(f.Phone) {
-		ps = append(ps, problem{Field: fieldPhone, ID: "contact_error_phone"})
-	}
-	if f.Topic != "" && !slices.Contains(Topics, f.Topic) {
+	if f.Topic != "" && !slices.Contains(d.Topics, f.Topic) {
 		ps = append(ps, problem{Field: fieldTopic, ID: "contact_error_topic"})
 	}
-	check(fieldSafe, f.Safe, MaxSafe, true)
+	for _, field := range d.Fields {
+		v := f.Values[field.Name]
+		switch {
+		case v == "" && field.Required:
+			ps = append(ps, problem{Field: field.Name, ID: "contact_error_" + field.Name + "_required"})
+		case badChars(v, field.Multiline()):
+			ps = append(ps, problem{Field: field.Name, ID: "contact_error_characters"})
+		case utf8.RuneCountInString(v) > field.MaxLength:
+			ps = append(ps, problem{Field: field.Name, ID: "contact_error_too_long", Max: field.MaxLength})
+		case v == "":
+		case field.Name == fieldEmail:
+			if _, ok := replyTo(v); !ok {
+				ps = append(ps, problem{Field: fieldEmail, ID: "contact_error_email"})
+			}
+		case field.Name == fieldPhone && !validPhone(v):
+			ps = append(ps, problem{Field: fieldPhone, ID: "contact_error_phone"})
+		}
+	}
 	return ps
 }
 

@@ -30,6 +30,9 @@ func (r *recorder) Send(_ context.Context, m mail.Message) error {
 }
 
 func FuzzForm(f *testing.F) {
+	cfg, cat := loadSite(f)
+	d := cfg.Params.Forms.Contact
+	maxMessage := maxLength(f, "message")
 	for _, seed := range []string{
 		valid("nl").Encode(),
 		"message=hi",
@@ -45,13 +48,12 @@ func FuzzForm(f *testing.F) {
 		"message=x&website=spam",
 		"message=x&elapsed=1&lang=fr",
 		"message=x&lang=../../etc",
-		"message=" + strings.Repeat("%E4%BD%A0", MaxMessage+1),
+		"message=" + strings.Repeat("%E4%BD%A0", maxMessage+1),
 		"message=a&message=b&topic=press&topic=x",
 		"%zz=1&message=x",
 	} {
 		f.Add(seed)
 	}
-	cfg, cat := loadSite(f)
 	rec := &recorder{}
 	h := New(Options{Sender: rec, To: []string{staff}, Site: cfg, Strings: cat, SiteURL: siteURL, RateLimit: 1 << 30})
 	f.Fuzz(func(t *testing.T, body string) {
@@ -74,8 +76,8 @@ func FuzzForm(f *testing.F) {
 		if err != nil {
 			return
 		}
-		fm := parseForm(v)
-		ok := len(fm.validate()) == 0
+		fm := parseForm(d, v)
+		ok := len(fm.validate(d)) == 0
 		if ok != (w.Code == http.StatusSeeOther) && fm.Website == "" && !fm.tooFast(3e9) {
 			t.Fatalf("validate says %v, handler answered %d, for %q", ok, w.Code, body)
 		}
@@ -92,30 +94,32 @@ func FuzzForm(f *testing.F) {
 		if fm.Website != "" || !ok {
 			t.Fatalf("sent a message that should not go: %q", body)
 		}
-		if fm.Message == "" || utf8.RuneCountInString(fm.Message) > MaxMessage || badChars(fm.Message, true) {
-			t.Fatalf("bad message accepted: %q", fm.Message)
+		msg := fm.Values["message"]
+		if msg == "" || utf8.RuneCountInString(msg) > maxMessage || badChars(msg, true) {
+			t.Fatalf("bad message accepted: %q", msg)
 		}
-		for _, s := range []string{fm.Name, fm.Email, fm.Phone, fm.Topic} {
+		for _, s := range []string{fm.Values["name"], fm.Values["email"], fm.Values["phone"], fm.Topic} {
 			if strings.ContainsAny(s, "\r\n") || badChars(s, false) {
 				t.Fatalf("line break or control character accepted in %q", s)
 			}
 		}
-		if fm.Topic != "" && !slices.Contains(Topics, fm.Topic) {
+		if fm.Topic != "" && !slices.Contains(d.Topics, fm.Topic) {
 			t.Fatalf("topic %q accepted", fm.Topic)
 		}
 		if strings.ContainsAny(m.Subject, "\r\n") || !slices.Equal(m.To, []string{staff}) {
 			t.Fatalf("headers: subject %q, to %q", m.Subject, m.To)
 		}
-		if fm.Email == "" && m.ReplyTo != "" {
+		email := fm.Values["email"]
+		if email == "" && m.ReplyTo != "" {
 			t.Fatalf("Reply-To %q without an e-mail", m.ReplyTo)
 		}
-		if fm.Email != "" {
+		if email != "" {
 			a, err := netmail.ParseAddress(m.ReplyTo)
-			if err != nil || a.Name != "" || a.Address != fm.Email {
-				t.Fatalf("Reply-To %q from %q (%v)", m.ReplyTo, fm.Email, err)
+			if err != nil || a.Name != "" || a.Address != email {
+				t.Fatalf("Reply-To %q from %q (%v)", m.ReplyTo, email, err)
 			}
 		}
-		if !strings.Contains(m.Body, fm.Message) {
+		if !strings.Contains(m.Body, msg) {
 			t.Fatalf("message missing from the body")
 		}
 	})
