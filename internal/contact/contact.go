@@ -15,6 +15,7 @@ import (
 
 	"github.com/payoke/site/internal/i18n"
 	"github.com/payoke/site/internal/mail"
+	"github.com/payoke/site/internal/netlify"
 	"github.com/payoke/site/internal/siteconfig"
 	"github.com/payoke/site/internal/web"
 )
@@ -148,8 +149,8 @@ func New(o Options) http.Handler {
 // CONTACT_TO is a comma-separated list of staff addresses, read by
 // mail.Recipients as the webhook reads it; it defaults to
 // params.organisation.email in config.toml. SITE_URL
-// defaults to the baseURL of config.toml. On Netlify (AWS_LAMBDA_FUNCTION_NAME
-// set) the rate limit reads the client address from X-Nf-Client-Connection-Ip,
+// defaults to the baseURL of config.toml. On Netlify (netlify.Running)
+// the rate limit reads the client address from X-Nf-Client-Connection-Ip,
 // which Netlify's proxy sets; elsewhere that header could be forged and is
 // ignored.
 func NewFromEnv(getenv func(string) string, logger *slog.Logger) (http.Handler, error) {
@@ -159,7 +160,7 @@ func NewFromEnv(getenv func(string) string, logger *slog.Logger) (http.Handler, 
 	}
 	sender, to, err := mailFromEnv(getenv, logger, cfg.Params.Organisation.Email)
 	if err != nil {
-		if getenv("AWS_LAMBDA_FUNCTION_NAME") == "" {
+		if !netlify.Running(getenv) {
 			return nil, err
 		}
 		// In production a crash would show Netlify's bare error page and lose
@@ -180,7 +181,7 @@ func NewFromEnv(getenv func(string) string, logger *slog.Logger) (http.Handler, 
 
 // mailFromEnv reads the mail settings and CONTACT_TO.
 func mailFromEnv(getenv func(string) string, logger *slog.Logger, orgEmail string) (mail.Sender, []string, error) {
-	if getenv("AWS_LAMBDA_FUNCTION_NAME") != "" && getenv("SMTP_URL") == "" {
+	if netlify.Running(getenv) && getenv("SMTP_URL") == "" {
 		// An outbox inside a function would be a silent dead end.
 		return nil, nil, errors.New("contact: SMTP_URL is not set")
 	}
@@ -321,7 +322,7 @@ func (h *handler) readForm(w http.ResponseWriter, r *http.Request) (f form, lang
 // unreadable answers a body with nothing of the form in it: 400, plainly,
 // with the phone number; raw (text that came) is put in the message field.
 func (h *handler) unreadable(w http.ResponseWriter, r *http.Request, lang, raw string) {
-	text := h.strings.MustT(lang, "contact_unreadable_text", map[string]any{"Phone": h.site.Params.Organisation.Phone})
+	text := h.strings.TOrID(lang, "contact_unreadable_text", map[string]any{"Phone": h.site.Params.Organisation.Phone})
 	if web.WantsJSON(r) {
 		writeError(w, http.StatusBadRequest, []jsonProblem{{Message: text}})
 		return
@@ -412,7 +413,7 @@ func (h *handler) render(w http.ResponseWriter, status int, p pageView) {
 // form, for answers given before the form was read.
 func (h *handler) notice(w http.ResponseWriter, r *http.Request, lang string, status int, titleID, textID string) {
 	if web.WantsJSON(r) {
-		writeError(w, status, []jsonProblem{{Message: h.strings.MustT(lang, textID, nil)}})
+		writeError(w, status, []jsonProblem{{Message: h.strings.TOrID(lang, textID, nil)}})
 		return
 	}
 	p := h.newPage(lang, titleID, textID)
@@ -426,7 +427,7 @@ func (h *handler) formPage(w http.ResponseWriter, r *http.Request, lang string, 
 	var shown []web.Problem
 	var js []jsonProblem
 	for _, p := range ps {
-		text := h.strings.MustT(lang, p.ID, map[string]any{"Max": p.Max})
+		text := h.strings.TOrID(lang, p.ID, map[string]any{"Max": p.Max})
 		if _, dup := errs[p.Field]; p.Field != "" && !dup {
 			errs[p.Field] = text
 		}
@@ -451,7 +452,7 @@ func (h *handler) formPage(w http.ResponseWriter, r *http.Request, lang string, 
 // in the form, ready to copy or send again, with the phone number.
 func (h *handler) keepPage(w http.ResponseWriter, r *http.Request, lang string, f form, status int, titleID, textID string) {
 	if web.WantsJSON(r) {
-		writeError(w, status, []jsonProblem{{Message: h.strings.MustT(lang, textID, nil)}})
+		writeError(w, status, []jsonProblem{{Message: h.strings.TOrID(lang, textID, nil)}})
 		return
 	}
 	page := h.newPage(lang, titleID, textID)
@@ -464,7 +465,7 @@ func (h *handler) keepPage(w http.ResponseWriter, r *http.Request, lang string, 
 // e-mail address, once checked, only Reply-To.
 func (h *handler) message(f form) mail.Message {
 	staff := h.site.DefaultLanguage
-	t := func(id string) string { return h.strings.MustT(staff, id, nil) }
+	t := func(id string) string { return h.strings.TOrID(staff, id, nil) }
 	orNone := func(s string) string {
 		if s == "" {
 			return t("contact_mail_not_given")
@@ -491,7 +492,7 @@ func (h *handler) message(f form) mail.Message {
 	fmt.Fprintf(&b, "-- \n%s\n", t("contact_mail_reply"))
 	m := mail.Message{
 		To:      h.to,
-		Subject: oneLine(h.strings.MustT(staff, "contact_mail_subject", map[string]any{"Topic": topic})),
+		Subject: oneLine(h.strings.TOrID(staff, "contact_mail_subject", map[string]any{"Topic": topic})),
 		Body:    b.String(),
 	}
 	if addr, ok := replyTo(f.Values[fieldEmail]); ok {

@@ -57,14 +57,14 @@ func (h *handler) formArgs(lang string, f form, errs map[string]string) *formArg
 
 // newPage fills what every page shares.
 func (h *handler) newPage(lang, titleID, noticeID string) pageView {
-	t := func(id string) string { return h.strings.MustT(lang, id, nil) }
+	t := func(id string) string { return h.strings.TOrID(lang, id, nil) }
 	o := h.site.Params.Organisation
 	p := pageView{
 		Page:  web.NewPage(h.site, h.strings, lang, t(titleID)),
 		Phone: o.Phone, PhoneLink: o.PhoneLink, ShowPhone: true,
 		S: pageStrings{
 			PhoneLabel: t("phone"),
-			Emergency:  h.strings.MustT(lang, "emergency", map[string]any{"Number": o.Emergency}),
+			Emergency:  h.strings.TOrID(lang, "emergency", map[string]any{"Number": o.Emergency}),
 			Back:       t("contact_back"),
 		},
 	}

@@ -134,10 +134,3 @@ func (c *Catalog) TOrID(lang, id string, data map[string]any) string {
 	}
 	return s
 }
-
-// MustT is the old name of TOrID. It never panicked, as Must names do.
-//
-// Deprecated: use TOrID.
-func (c *Catalog) MustT(lang, id string, data map[string]any) string {
-	return c.TOrID(lang, id, data)
-}

@@ -93,9 +93,6 @@ func TestTOrID(t *testing.T) {
 			t.Errorf("%s, a missing key: got %q, want the id", lang, got)
 		}
 	}
-	if got := c.MustT("en", "emergency", map[string]any{"Number": "112"}); got != c.TOrID("en", "emergency", map[string]any{"Number": "112"}) {
-		t.Errorf("MustT, the old name, gives %q, not what TOrID gives", got)
-	}
 }
 
 // WithData fills every string with the catalog's data, under what a call

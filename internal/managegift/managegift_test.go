@@ -373,7 +373,7 @@ func TestForgedLinks(t *testing.T) {
 	addDonor(b, "cus_A", "donor@example.org", 100, gift("sub_A", "en", 1500))
 	f := setup(t, b.URL)
 	links, _ := giftlink.New(secret, lifetime)
-	other, _ := giftlink.New(secret + "-rotated", lifetime)
+	other, _ := giftlink.New(secret+"-rotated", lifetime)
 	tok, _ := links.Token("cus_A", "en", f.clock.Now())
 	fromOther, _ := other.Token("cus_A", "en", f.clock.Now())
 	for name, target := range map[string]string{

@@ -45,7 +45,7 @@ func TestTokenRoundTripAndExpiry(t *testing.T) {
 func TestForgedTokens(t *testing.T) {
 	t.Parallel()
 	s, _ := New(secret, lifetime)
-	other, _ := New(secret + "-other", lifetime)
+	other, _ := New(secret+"-other", lifetime)
 	tok, _ := s.Token("cus_A1", "nl", t0)
 	exp := strings.Split(tok, ".")[3] // v1.cus_A1.nl.<expiry>.<mac>
 	mac := tok[strings.LastIndexByte(tok, '.')+1:]
