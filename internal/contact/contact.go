@@ -222,7 +222,7 @@ func thanksPath(p *web.Pages, site *siteconfig.Config, lang string) string {
 	if path, ok := p.Path(lang, web.PageContactThanks); ok {
 		return path
 	}
-	return p.Home(lang) + "#sent"
+	return p.Home(lang) + "#" + site.Params.Forms.Contact.Sent
 }
 
 // contactPath is the page with the form: the contact page (translationKey

@@ -22,6 +22,10 @@ type Forms struct {
 type ContactForm struct {
 	Topics []string    `toml:"topics"`
 	Fields []FormField `toml:"fields"`
+	// Sent is the id of the note on a help-only language's page that the
+	// function sends a visitor back to after a message: /<lang>/#<sent>
+	// (layouts/help-short.html shows it only then).
+	Sent string `toml:"sent"`
 	// FieldsAsWritten are the same fields as Hugo's templates see
 	// site.Params.forms.contact.fields: maps of the keys as config.toml
 	// writes them (.name, .maxlength…), so that the one partial reads them
@@ -99,6 +103,9 @@ func (forms Forms) validate() error {
 	}
 	if len(c.Topics) == 0 {
 		bad("topics is empty")
+	}
+	if !formName.MatchString(c.Sent) {
+		bad("sent %q is not an id of lower-case letters, digits and _", c.Sent)
 	}
 	seen := map[string]bool{}
 	for _, t := range c.Topics {

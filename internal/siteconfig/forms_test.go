@@ -55,7 +55,7 @@ func withContactForm(t *testing.T, section string) fstest.MapFS {
 
 func TestLoadRejectsBadContactForm(t *testing.T) {
 	const field = "[[params.forms.contact.fields]]\n"
-	ok := "[params.forms.contact]\ntopics = [\"help\", \"other\"]\n" + field + "name = \"message\"\nkind = \"textarea\"\nrows = 4\nmaxlength = 10\n"
+	ok := "[params.forms.contact]\ntopics = [\"help\", \"other\"]\nsent = \"sent\"\n" + field + "name = \"message\"\nkind = \"textarea\"\nrows = 4\nmaxlength = 10\n"
 	if _, err := siteconfig.Load(withContactForm(t, ok)); err != nil {
 		t.Fatalf("a valid form is refused: %v", err)
 	}
@@ -65,6 +65,8 @@ func TestLoadRejectsBadContactForm(t *testing.T) {
 	}
 	for name, section := range map[string]string{
 		"no topics":           strings.Replace(ok, `topics = ["help", "other"]`, "topics = []", 1),
+		"no sent note":        strings.Replace(ok, `sent = "sent"`, "", 1),
+		"sent not an id":      strings.Replace(ok, `sent = "sent"`, `sent = "#sent"`, 1),
 		"topic twice":         strings.Replace(ok, `"help", "other"`, `"help", "help"`, 1),
 		"topic not an id":     strings.Replace(ok, `"help"`, `"Help me"`, 1),
 		"name twice":          ok + field + "name = \"message\"\nkind = \"text\"\nmaxlength = 10\n",
