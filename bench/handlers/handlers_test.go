@@ -142,8 +142,12 @@ func BenchmarkContact(b *testing.B) {
 		cfg, cat := load(b)
 		// A one-nanosecond window: the limiter does all its work on every
 		// request (HMAC of the address, table lookup) but never refuses.
-		return contact.New(contact.Options{Sender: sender, To: []string{"staff@payoke.be"}, Site: cfg, Strings: cat,
+		h, err := contact.New(contact.Options{Sender: sender, To: []string{"staff@payoke.be"}, Site: cfg, Strings: cat,
 			SiteURL: siteURL, Logger: slog.New(slog.DiscardHandler), RateWindow: time.Nanosecond})
+		if err != nil {
+			b.Fatal(err)
+		}
+		return h
 	}
 	// The whole path: validation, rate limit, one message over SMTP, 303.
 	b.Run("smtp", func(b *testing.B) { serve(b, newContact(b), contactForm, http.StatusSeeOther) })

@@ -51,18 +51,9 @@ type Options struct {
 }
 
 type handler struct {
-	sender   mail.Sender
-	to       []string
-	site     *siteconfig.Config
-	strings  *i18n.Catalog
-	pages    *web.Pages
-	logger   *slog.Logger
-	now      func() time.Time
-	limit    *web.Limiter
-	minFill  time.Duration
-	maxBody  int64
-	clientIP func(*http.Request) string
-	checked  http.Handler // post behind the same-origin check (web.SameOrigin)
+	Options
+	limit   *web.Limiter
+	checked http.Handler // post behind the same-origin check (web.SameOrigin)
 	// langs matches Accept-Language over every language in config.toml
 	// (help-only ones too); known holds the same codes, for the form's lang.
 	langs *web.Languages
@@ -74,29 +65,27 @@ type handler struct {
 	names []string
 }
 
-// New returns the /api/contact handler. It panics if SiteURL is not an
-// origin: NewFromEnv checks it first.
-func New(o Options) http.Handler {
-	h := &handler{
-		sender: o.Sender, to: o.To, site: o.Site, pages: o.Pages, logger: o.Logger,
-		now: o.Now, minFill: o.MinFill, maxBody: o.MaxBody, clientIP: o.ClientIP,
-		known: map[string]bool{},
+// New returns the /api/contact handler, or why it cannot serve: a form
+// description it cannot mail, a page missing, SiteURL not an origin.
+func New(o Options) (http.Handler, error) {
+	if o.Site == nil || o.Strings == nil {
+		return nil, errors.New("contact: site config and strings are required")
 	}
+	h := &handler{known: map[string]bool{}, form: o.Site.Params.Forms.Contact}
 	var all []string
 	for _, l := range o.Site.Languages {
 		all = append(all, l.Lang)
 		h.known[l.Lang] = true
 	}
-	if h.pages == nil {
-		h.pages = web.SitePages()
+	if o.Pages == nil {
+		o.Pages = web.SitePages()
 	}
-	h.form = o.Site.Params.Forms.Contact
 	if err := checkForm(h.form); err != nil {
-		panic(fmt.Sprintf("contact: %v", err))
+		return nil, fmt.Errorf("contact: %w", err)
 	}
 	h.names = postedNames(h.form)
-	if err := h.pages.Require(o.Site.SiteLanguages(), web.PageContact, web.PageContactThanks); err != nil {
-		panic(fmt.Sprintf("contact: %v", err))
+	if err := o.Pages.Require(o.Site.SiteLanguages(), web.PageContact, web.PageContactThanks); err != nil {
+		return nil, fmt.Errorf("contact: %w", err)
 	}
 	h.fallback = fallbackLang
 	if !h.known[fallbackLang] {
@@ -105,42 +94,42 @@ func New(o Options) http.Handler {
 	// A help language translates the form and its main answers; any other
 	// string shows in English rather than in Dutch. The strings name the
 	// organisation of o.Site (web.Strings).
-	h.strings = web.Strings(o.Site, o.Strings).WithFallback(h.fallback)
+	o.Strings = web.Strings(o.Site, o.Strings).WithFallback(h.fallback)
 	h.langs = web.NewLanguagesFrom(all, o.Site.DefaultLanguage)
-	if h.logger == nil {
-		h.logger = slog.New(slog.DiscardHandler)
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	if h.now == nil {
-		h.now = time.Now
+	if o.Now == nil {
+		o.Now = time.Now
 	}
-	if h.minFill == 0 {
-		h.minFill = 3 * time.Second
+	if o.MinFill == 0 {
+		o.MinFill = 3 * time.Second
 	}
-	if h.maxBody == 0 {
+	if o.MaxBody == 0 {
 		// 5,000 characters of a non-Latin script, percent-encoded, take up
 		// to 60 KB; the rest of the form fits in the margin.
-		h.maxBody = 128 << 10
+		o.MaxBody = 128 << 10
 	}
-	if h.clientIP == nil {
-		h.clientIP = web.RemoteIP
+	if o.ClientIP == nil {
+		o.ClientIP = web.RemoteIP
 	}
-	max, window, clients := o.RateLimit, o.RateWindow, o.MaxClients
-	if max == 0 {
-		max = 5
+	if o.RateLimit == 0 {
+		o.RateLimit = 5
 	}
-	if window == 0 {
-		window = time.Hour
+	if o.RateWindow == 0 {
+		o.RateWindow = time.Hour
 	}
-	if clients == 0 {
-		clients = 10000
+	if o.MaxClients == 0 {
+		o.MaxClients = 10000
 	}
-	h.limit = web.NewLimiter(max, window, clients)
+	h.Options = o
+	h.limit = web.NewLimiter(o.RateLimit, o.RateWindow, o.MaxClients)
 	checked, err := web.SameOrigin(o.SiteURL, http.HandlerFunc(h.post), http.HandlerFunc(h.crossSite))
 	if err != nil {
-		panic(fmt.Sprintf("contact: SiteURL: %v", err))
+		return nil, fmt.Errorf("contact: SiteURL: %w", err)
 	}
 	h.checked = checked
-	return h
+	return h, nil
 }
 
 // NewFromEnv reads SMTP_URL, MAIL_FROM, CONTACT_TO, SITE_URL (+ OUTBOX_DIR)
@@ -176,7 +165,7 @@ func NewFromEnv(getenv func(string) string, logger *slog.Logger) (http.Handler, 
 	}
 	o := Options{Sender: sender, To: to, Site: cfg, Strings: cat, SiteURL: origin, Logger: logger,
 		ClientIP: web.ClientIPFromEnv(getenv)}
-	return New(o), nil
+	return New(o)
 }
 
 // mailFromEnv reads the mail settings and CONTACT_TO.
@@ -251,7 +240,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // crossSite refuses a post from another site, and still shows its text back:
 // nothing typed is lost, whatever the path.
 func (h *handler) crossSite(w http.ResponseWriter, r *http.Request) {
-	h.logger.Warn("contact: cross-origin post refused")
+	h.Logger.Warn("contact: cross-origin post refused")
 	if f, lang, ok := h.readForm(w, r); ok {
 		h.keepPage(w, r, lang, f, http.StatusForbidden, "contact_forbidden_title", "contact_forbidden_text")
 	}
@@ -261,26 +250,26 @@ func (h *handler) crossSite(w http.ResponseWriter, r *http.Request) {
 // names one; when it cannot, it has answered and ok is false.
 func (h *handler) readForm(w http.ResponseWriter, r *http.Request) (f form, lang string, ok bool) {
 	lang = h.requestLang(r)
-	if r.ContentLength > h.maxBody {
+	if r.ContentLength > h.MaxBody {
 		h.tooLarge(w, r, lang)
 		return f, lang, false
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, h.maxBody)
-	b, err := readBody(r, h.maxBody, h.names)
+	r.Body = http.MaxBytesReader(w, r.Body, h.MaxBody)
+	b, err := readBody(r, h.MaxBody, h.names)
 	if err != nil {
 		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
 			h.tooLarge(w, r, lang)
 			return f, lang, false
 		}
 		// The connection broke while the body came in.
-		h.logger.Info("contact: body could not be read")
+		h.Logger.Info("contact: body could not be read")
 		h.unreadable(w, r, lang, "")
 		return f, lang, false
 	}
 	if b.unreadable {
 		// Something came, and no field of the form in it: say so, with
 		// the phone, and show any text that came.
-		h.logger.Info("contact: unreadable form")
+		h.Logger.Info("contact: unreadable form")
 		h.unreadable(w, r, lang, b.raw)
 		return f, lang, false
 	}
@@ -293,7 +282,7 @@ func (h *handler) readForm(w http.ResponseWriter, r *http.Request) (f form, lang
 		// injection attempt): it goes no further, not into the mail, not
 		// into the page. Answer in the browser's language, else in English
 		// (h.fallback: the default language on a site without English).
-		h.logger.Info("contact: unknown form language ignored")
+		h.Logger.Info("contact: unknown form language ignored")
 		f.Lang = ""
 		if l, ok := h.langs.Match(r); ok {
 			lang = l
@@ -304,7 +293,7 @@ func (h *handler) readForm(w http.ResponseWriter, r *http.Request) (f form, lang
 	if len(b.broken) > 0 {
 		// A broken escape: the text is shown as it was decoded, leniently,
 		// for the sender to check; nothing is sent on a guess.
-		h.logger.Info("contact: broken escape in the form", "fields", len(b.broken))
+		h.Logger.Info("contact: broken escape in the form", "fields", len(b.broken))
 		var ps []problem
 		for _, name := range h.names {
 			if b.broken[name] && name != fieldLang && name != fieldWebsite && name != fieldElapsed {
@@ -322,7 +311,7 @@ func (h *handler) readForm(w http.ResponseWriter, r *http.Request) (f form, lang
 // unreadable answers a body with nothing of the form in it: 400, plainly,
 // with the phone number; raw (text that came) is put in the message field.
 func (h *handler) unreadable(w http.ResponseWriter, r *http.Request, lang, raw string) {
-	text := h.strings.TOrID(lang, "contact_unreadable_text", map[string]any{"Phone": h.site.Params.Organisation.Phone})
+	text := h.Strings.TOrID(lang, "contact_unreadable_text", map[string]any{"Phone": h.Site.Params.Organisation.Phone})
 	if web.WantsJSON(r) {
 		writeError(w, http.StatusBadRequest, []jsonProblem{{Message: text}})
 		return
@@ -340,53 +329,53 @@ func (h *handler) post(w http.ResponseWriter, r *http.Request) {
 	}
 	if f.Website != "" {
 		// A robot filled the hidden field: answer as on success, send nothing.
-		h.logger.Info("contact: honeypot filled, nothing sent")
+		h.Logger.Info("contact: honeypot filled, nothing sent")
 		h.success(w, r, lang)
 		return
 	}
 	if ps := f.validate(h.form); len(ps) > 0 {
-		h.logger.Info("contact: form refused", "problems", len(ps))
+		h.Logger.Info("contact: form refused", "problems", len(ps))
 		h.formPage(w, r, lang, f, ps, http.StatusBadRequest)
 		return
 	}
-	if f.tooFast(h.minFill) {
-		h.logger.Info("contact: form filled too fast")
+	if f.tooFast(h.MinFill) {
+		h.Logger.Info("contact: form filled too fast")
 		h.formPage(w, r, lang, f, []problem{{ID: "contact_error_too_fast"}}, http.StatusBadRequest)
 		return
 	}
-	ok, retry, refund := h.limit.Reserve(h.clientIP(r), h.now())
+	ok, retry, refund := h.limit.Reserve(h.ClientIP(r), h.Now())
 	if !ok {
-		h.logger.Warn("contact: rate limit reached")
+		h.Logger.Warn("contact: rate limit reached")
 		w.Header().Set("Retry-After", web.RetryAfter(retry))
 		h.keepPage(w, r, lang, f, http.StatusTooManyRequests, "contact_busy_title", "contact_busy_text")
 		return
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), sendTimeout)
 	defer cancel()
-	if err := h.sender.Send(ctx, h.message(f)); err != nil {
+	if err := h.Sender.Send(ctx, h.message(f)); err != nil {
 		// The error comes from the mail package and names no content.
-		h.logger.Error("contact: delivery failed", "err", err)
+		h.Logger.Error("contact: delivery failed", "err", err)
 		// Not delivered, so not counted: the person may send it again.
 		refund()
 		h.keepPage(w, r, lang, f, http.StatusServiceUnavailable, "contact_failed_title", "contact_failed_text")
 		return
 	}
-	h.logger.Info("contact: message sent", "lang", lang, "topic", f.topic())
+	h.Logger.Info("contact: message sent", "lang", lang, "topic", f.topic())
 	h.success(w, r, lang)
 }
 
 func (h *handler) success(w http.ResponseWriter, r *http.Request, lang string) {
 	if web.WantsJSON(r) {
-		web.WriteJSON(w, http.StatusOK, map[string]string{"url": thanksPath(h.pages, h.site, lang)})
+		web.WriteJSON(w, http.StatusOK, map[string]string{"url": thanksPath(h.Pages, h.Site, lang)})
 		return
 	}
 	web.NoStore(w, "text/html; charset=utf-8")
-	w.Header().Set("Location", thanksPath(h.pages, h.site, lang))
+	w.Header().Set("Location", thanksPath(h.Pages, h.Site, lang))
 	w.WriteHeader(http.StatusSeeOther)
 }
 
 func (h *handler) tooLarge(w http.ResponseWriter, r *http.Request, lang string) {
-	h.logger.Info("contact: body too large")
+	h.Logger.Info("contact: body too large")
 	// Close the connection rather than read the rest of a huge body.
 	w.Header().Set("Connection", "close")
 	h.notice(w, r, lang, http.StatusRequestEntityTooLarge, "contact_too_large_title", "contact_too_large_text")
@@ -405,7 +394,7 @@ func writeError(w http.ResponseWriter, status int, ps []jsonProblem) {
 
 func (h *handler) render(w http.ResponseWriter, status int, p pageView) {
 	if err := web.Render(w, status, pageTemplate, p); err != nil {
-		h.logger.Error("contact: page", "err", err)
+		h.Logger.Error("contact: page", "err", err)
 	}
 }
 
@@ -413,11 +402,11 @@ func (h *handler) render(w http.ResponseWriter, status int, p pageView) {
 // form, for answers given before the form was read.
 func (h *handler) notice(w http.ResponseWriter, r *http.Request, lang string, status int, titleID, textID string) {
 	if web.WantsJSON(r) {
-		writeError(w, status, []jsonProblem{{Message: h.strings.TOrID(lang, textID, nil)}})
+		writeError(w, status, []jsonProblem{{Message: h.Strings.TOrID(lang, textID, nil)}})
 		return
 	}
 	p := h.newPage(lang, titleID, textID)
-	p.Back = contactPath(h.pages, lang)
+	p.Back = contactPath(h.Pages, lang)
 	h.render(w, status, p)
 }
 
@@ -427,7 +416,7 @@ func (h *handler) formPage(w http.ResponseWriter, r *http.Request, lang string, 
 	var shown []web.Problem
 	var js []jsonProblem
 	for _, p := range ps {
-		text := h.strings.TOrID(lang, p.ID, map[string]any{"Max": p.Max})
+		text := h.Strings.TOrID(lang, p.ID, map[string]any{"Max": p.Max})
 		if _, dup := errs[p.Field]; p.Field != "" && !dup {
 			errs[p.Field] = text
 		}
@@ -452,7 +441,7 @@ func (h *handler) formPage(w http.ResponseWriter, r *http.Request, lang string, 
 // in the form, ready to copy or send again, with the phone number.
 func (h *handler) keepPage(w http.ResponseWriter, r *http.Request, lang string, f form, status int, titleID, textID string) {
 	if web.WantsJSON(r) {
-		writeError(w, status, []jsonProblem{{Message: h.strings.TOrID(lang, textID, nil)}})
+		writeError(w, status, []jsonProblem{{Message: h.Strings.TOrID(lang, textID, nil)}})
 		return
 	}
 	page := h.newPage(lang, titleID, textID)
@@ -464,8 +453,8 @@ func (h *handler) keepPage(w http.ResponseWriter, r *http.Request, lang string, 
 // text goes into a header: the subject holds only the topic's label, and the
 // e-mail address, once checked, only Reply-To.
 func (h *handler) message(f form) mail.Message {
-	staff := h.site.DefaultLanguage
-	t := func(id string) string { return h.strings.TOrID(staff, id, nil) }
+	staff := h.Site.DefaultLanguage
+	t := func(id string) string { return h.Strings.TOrID(staff, id, nil) }
 	orNone := func(s string) string {
 		if s == "" {
 			return t("contact_mail_not_given")
@@ -475,7 +464,7 @@ func (h *handler) message(f form) mail.Message {
 	topic := t("contact_topic_" + f.topic())
 	// f.Lang is a language of config.toml or empty (readForm): never raw input.
 	langLabel := ""
-	for _, l := range h.site.Languages {
+	for _, l := range h.Site.Languages {
 		if l.Lang == f.Lang && h.known[f.Lang] {
 			langLabel = l.Label + " (" + l.Lang + ")"
 		}
@@ -491,8 +480,8 @@ func (h *handler) message(f form) mail.Message {
 	fmt.Fprintf(&b, "%s:\n%s\n\n", t("contact_mail_message"), f.Values[fieldMessage])
 	fmt.Fprintf(&b, "-- \n%s\n", t("contact_mail_reply"))
 	m := mail.Message{
-		To:      h.to,
-		Subject: oneLine(h.strings.TOrID(staff, "contact_mail_subject", map[string]any{"Topic": topic})),
+		To:      h.To,
+		Subject: oneLine(h.Strings.TOrID(staff, "contact_mail_subject", map[string]any{"Topic": topic})),
 		Body:    b.String(),
 	}
 	if addr, ok := replyTo(f.Values[fieldEmail]); ok {

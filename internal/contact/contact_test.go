@@ -59,7 +59,11 @@ func newFixture(t *testing.T, edit func(*Options)) *fixture {
 	if edit != nil {
 		edit(&o)
 	}
-	return &fixture{smtp: srv, h: New(o), logs: logs}
+	h, err := New(o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &fixture{smtp: srv, h: h, logs: logs}
 }
 
 // maxLength is config.toml's limit for the contact form's field name.

@@ -55,7 +55,10 @@ func FuzzForm(f *testing.F) {
 		f.Add(seed)
 	}
 	rec := &recorder{}
-	h := New(Options{Sender: rec, To: []string{staff}, Site: cfg, Strings: cat, SiteURL: siteURL, RateLimit: 1 << 30})
+	h, err := New(Options{Sender: rec, To: []string{staff}, Site: cfg, Strings: cat, SiteURL: siteURL, RateLimit: 1 << 30})
+	if err != nil {
+		f.Fatal(err)
+	}
 	f.Fuzz(func(t *testing.T, body string) {
 		rec.mu.Lock()
 		rec.last = nil

@@ -49,7 +49,7 @@ func (h *handler) formArgs(lang string, f form, errs map[string]string) *formArg
 		errs = map[string]string{}
 	}
 	return &formArgs{
-		Lang: lang, Name: h.site.Params.Organisation.LegalName,
+		Lang: lang, Name: h.Site.Params.Organisation.LegalName,
 		Topics: h.form.Topics, Fields: h.form.FieldsAsWritten,
 		Values: values, Errors: errs,
 	}
@@ -57,14 +57,14 @@ func (h *handler) formArgs(lang string, f form, errs map[string]string) *formArg
 
 // newPage fills what every page shares.
 func (h *handler) newPage(lang, titleID, noticeID string) pageView {
-	t := func(id string) string { return h.strings.TOrID(lang, id, nil) }
-	o := h.site.Params.Organisation
+	t := func(id string) string { return h.Strings.TOrID(lang, id, nil) }
+	o := h.Site.Params.Organisation
 	p := pageView{
-		Page:  web.NewPage(h.site, h.strings, lang, t(titleID)),
+		Page:  web.NewPage(h.Site, h.Strings, lang, t(titleID)),
 		Phone: o.Phone, PhoneLink: o.PhoneLink, ShowPhone: true,
 		S: pageStrings{
 			PhoneLabel: t("phone"),
-			Emergency:  h.strings.TOrID(lang, "emergency", map[string]any{"Number": o.Emergency}),
+			Emergency:  h.Strings.TOrID(lang, "emergency", map[string]any{"Number": o.Emergency}),
 			Back:       t("contact_back"),
 		},
 	}

@@ -240,8 +240,11 @@ func TestContactAnswersInItsName(t *testing.T) {
 	srv := mailtest.New(t)
 	p := newPages(t)
 	// CONTACT_TO defaults to params.organisation.email (contact.NewFromEnv).
-	h := contact.New(contact.Options{Sender: newSender(t, srv), To: []string{o.Email}, Site: cfg, Strings: cat, Pages: fixturePages,
+	h, err := contact.New(contact.Options{Sender: newSender(t, srv), To: []string{o.Email}, Site: cfg, Strings: cat, Pages: fixturePages,
 		SiteURL: "https://centrum-voorbeeld.example", MinFill: time.Nanosecond})
+	if err != nil {
+		t.Fatal(err)
+	}
 	valid := func(lang string) url.Values {
 		return url.Values{"message": {"Ik wil graag praten."}, "topic": {"help"}, "lang": {lang},
 			"email": {"iemand@example.org"}, "elapsed": {"60000"}}
