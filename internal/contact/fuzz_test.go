@@ -72,8 +72,15 @@ func FuzzForm(f *testing.F) {
 		default:
 			t.Fatalf("status %d for %q", w.Code, body)
 		}
-		if w.Code == http.StatusBadRequest && !strings.Contains(w.Body.String(), `id="error-summary"`) {
-			t.Fatalf("400 without the list of errors for %q", body)
+		if page := w.Body.String(); w.Code == http.StatusBadRequest {
+			// The form again, with what to correct, or (nothing of the form
+			// could be read) why, the text that came kept in it.
+			if !strings.Contains(page, `action="/api/contact"`) {
+				t.Fatalf("400 without the form for %q", body)
+			}
+			if !strings.Contains(page, `id="error-summary"`) && !strings.Contains(page, `id="contact-notice"`) {
+				t.Fatalf("400 that says neither what to correct nor why, for %q", body)
+			}
 		}
 		v, err := url.ParseQuery(body)
 		if err != nil {
