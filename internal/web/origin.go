@@ -2,9 +2,10 @@ package web
 
 import (
 	"fmt"
-	"github.com/payoke/site/internal/netlify"
 	"net"
 	"net/http"
+
+	"github.com/payoke/site/internal/netlify"
 )
 
 // SameOrigin lets through to next only posts from the site itself (or from

@@ -68,7 +68,7 @@ func NewPage(cfg *siteconfig.Config, cat *i18n.Catalog, lang, title string) Page
 func (p Page) catalog() (*i18n.Catalog, string) { return p.strings, p.Lang }
 
 // ParsePage returns the shell with main, a template that defines "main",
-// and the named forms (see ParseForms), which main may show with
+// and the named forms (form.go), which main may show with
 // {{ template "form-<name>" … }}.
 func ParsePage(name, main string, forms ...string) (*template.Template, error) {
 	t, err := template.New(name).Funcs(formFuncs(nil, "")).Parse(shellHTML)
