@@ -26,8 +26,10 @@ func TestBrowser(t *testing.T) {
 
 	t.Run("pages", func(t *testing.T) {
 		t.Parallel()
-		s.each(t, pages, func(t *testing.T, tb *tab, i int) { s.checkPage(t, tb, pages[i]) })
-		t.Logf("checked %d pages at %s and %s", len(pages), phone, desktop)
+		var h heights
+		s.each(t, pages, func(t *testing.T, tb *tab, i int) { s.checkPage(t, tb, pages[i], i, &h) })
+		t.Logf("checked %d pages at %s, %s, %s, %s and 200 %% zoom, JS on and off", len(pages), phone, phone390, desktop, wide)
+		logHeights(t, s.cfg, &h)
 	})
 
 	t.Run("journeys", func(t *testing.T) {
@@ -37,16 +39,14 @@ func TestBrowser(t *testing.T) {
 			"cards":             s.testCards,
 			"contact":           func(t *testing.T) { s.testContact(t, mail) },
 			"donate":            s.testDonate,
-			"header":            func(t *testing.T) { s.testHeader(t, pages) },
 			"help-first-screen": s.testHelpFirstScreen,
-			"language":          func(t *testing.T) { s.testLanguageSwitcher(t, pages) },
 			"manage-gift":       s.testManageGift,
 			"professional":      s.testProfessional,
 			"quick-exit":        s.testQuickExit,
 			"right-to-left":     s.testRightToLeft,
 			"root-language":     s.testRootLanguage,
 			"timeline":          s.testTimeline,
-			"zoom":              func(t *testing.T) { s.testZoom(t, pages) },
+			"zoom":              s.testZoom,
 		}
 		var names []string
 		for name := range journeys {
@@ -88,6 +88,7 @@ func startSuite(t *testing.T, tl tools) (*suite, *mailtest.Server) {
 		tabs:    make(chan struct{}, tabs),
 		axe:     tl.axe,
 		site:    site{URL: siteURL, Stripe: stripe.URL},
+		cfg:     siteConfig(t),
 	}
 	return s, mail
 }

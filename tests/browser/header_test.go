@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/payoke/site/internal/siteconfig"
 )
 
 // maxHeader is the most of a 844 px phone screen the header may take at
@@ -76,76 +78,81 @@ type heightRecord struct {
 	Page   string
 }
 
-// testHeader checks the header of every page of every sitemap, with
-// JavaScript on and off: on a 390×844 phone it takes at most a fifth of
+// heights are the tallest header of each language's pages at 390×844,
+// gathered by checkHeader and logged by logHeights.
+type heights struct {
+	mu     sync.Mutex
+	byLang map[string]*heightRecord
+}
+
+func (h *heights) note(path string, bottom float64, count bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.byLang == nil {
+		h.byLang = map[string]*heightRecord{}
+	}
+	r := h.byLang[langOf(path)]
+	if r == nil {
+		r = &heightRecord{}
+		h.byLang[langOf(path)] = r
+	}
+	if count {
+		r.Pages++
+	}
+	if bottom > r.Bottom {
+		r.Bottom, r.Page = bottom, path
+	}
+}
+
+// checkHeader checks the header of the page shown (path, with JavaScript as
+// the tab's view has it): on a 390×844 phone it takes at most a fifth of
 // the screen; the two actions show at every size; the menu folds behind
-// its button on the phone (and opens, and its links lead to their pages),
-// and on desktops (1280 and 1920 px) shows without a click, its first link
-// starting on the same line as the logo, main's heading and the footer.
-func (s *suite) testHeader(t *testing.T, pages []string) {
-	cfg := siteConfig(t)
-	var mu sync.Mutex
-	heights := map[string]*heightRecord{}
-	s.each(t, pages, func(t *testing.T, tb *tab, i int) {
-		path := pages[i]
-		full := cfg.IsSiteLanguage(langOf(path))
-		for _, noJS := range []bool{false, true} {
-			ph := phone390
-			ph.NoJS = noJS
-			tb.setView(ph)
-			tb.open(path)
-			st := eval[headerState](tb, headerJS)
-			mu.Lock()
-			h := heights[langOf(path)]
-			if h == nil {
-				h = &heightRecord{}
-				heights[langOf(path)] = h
-			}
-			if !noJS {
-				h.Pages++
-			}
-			if st.HeaderBottom > h.Bottom {
-				h.Bottom, h.Page = st.HeaderBottom, path
-			}
-			mu.Unlock()
-			checkHeaderHeight(t, path, ph, st)
-			checkActions(t, path, ph, st, full)
-			if full {
-				checkMenuFolded(t, path, ph, st)
-			}
-			for _, v := range []view{desktop, wide} {
-				v.NoJS = noJS
-				tb.setView(v)
-				st := eval[headerState](tb, headerJS)
-				checkActions(t, path, v, st, full)
-				if full {
-					checkMenuShown(t, path, v, st)
-				}
-				checkColumns(t, path, v, st, full)
-			}
-			if noJS && full {
-				tb.setView(ph)
-				openMenuAndFollow(t, tb, path, i)
-			}
+// its button on the phone, and on desktops (1280 and 1920 px) shows without
+// a click, its first link starting on the same line as the logo, main's
+// heading and the footer. It leaves the tab at 1920 px.
+func checkHeader(t *testing.T, tb *tab, path string, full bool, h *heights) {
+	t.Helper()
+	ph := phone390
+	ph.NoJS = tb.view.NoJS
+	tb.setView(ph)
+	st := eval[headerState](tb, headerJS)
+	h.note(path, st.HeaderBottom, !ph.NoJS)
+	checkHeaderHeight(t, path, ph, st)
+	checkActions(t, path, ph, st, full)
+	if full {
+		checkMenuFolded(t, path, ph, st)
+	}
+	for _, v := range []view{desktop, wide} {
+		v.NoJS = ph.NoJS
+		tb.setView(v)
+		st := eval[headerState](tb, headerJS)
+		checkActions(t, path, v, st, full)
+		if full {
+			checkMenuShown(t, path, v, st)
 		}
-	})
-	if t.Failed() && len(heights) == 0 {
+		checkColumns(t, path, v, st, full)
+	}
+}
+
+// logHeights logs the tallest header of each language's pages.
+func logHeights(t *testing.T, cfg *siteconfig.Config, h *heights) {
+	if len(h.byLang) == 0 {
 		return
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "header height at %dx%d (bottom of header.site-header at scroll 0, exit bar included; max of %.1f px), JS on and off:\n", phone390.Width, phone390.Height, maxHeader*float64(phone390.Height))
 	fmt.Fprintf(&b, "\t%-5s %5s %9s %7s  %s\n", "lang", "pages", "max (px)", "screen", "tallest on")
 	for _, l := range cfg.Languages {
-		h := heights[l.Lang]
-		if h == nil {
+		r := h.byLang[l.Lang]
+		if r == nil {
 			fmt.Fprintf(&b, "\t%-5s %5s %9s %7s  %s\n", l.Lang, "0", "-", "-", "(no page checked)")
 			continue
 		}
 		mark := ""
-		if h.Bottom > maxHeader*float64(phone390.Height) {
+		if r.Bottom > maxHeader*float64(phone390.Height) {
 			mark = "  TOO TALL"
 		}
-		fmt.Fprintf(&b, "\t%-5s %5d %9.1f %6.1f%%  %s%s\n", l.Lang, h.Pages, h.Bottom, 100*h.Bottom/float64(phone390.Height), h.Page, mark)
+		fmt.Fprintf(&b, "\t%-5s %5d %9.1f %6.1f%%  %s%s\n", l.Lang, r.Pages, r.Bottom, 100*r.Bottom/float64(phone390.Height), r.Page, mark)
 	}
 	t.Log(b.String())
 }

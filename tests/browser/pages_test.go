@@ -33,22 +33,41 @@ type axeViolation struct {
 	} `json:"nodes"`
 }
 
-// checkPage loads one page on a phone, then shows it on a desktop, and
-// checks accessibility (at both sizes) and privacy.
-func (s *suite) checkPage(t *testing.T, tb *tab, path string) {
-	tb.setView(phone)
-	tb.open(path)
-	for _, v := range []view{phone, desktop} {
-		if v != phone {
-			tb.setView(v)
-		}
+// checkPage checks one page of the sitemaps with few page loads, all that
+// is checked page by page. JavaScript on, loaded on a phone: axe; the
+// header at 390 px; 200 % zoom; axe and the header on desktops; privacy;
+// the language switcher, one of whose links it follows. JavaScript off,
+// loaded again: the header at each size, the switcher on a phone, and, on
+// the default language's pages, the folded menu opened and one of its links
+// followed (those pages have every entry the others have).
+func (s *suite) checkPage(t *testing.T, tb *tab, path string, i int, h *heights) {
+	full := s.cfg.IsSiteLanguage(langOf(path))
+	axe := func(v view) {
 		for _, a := range s.axeViolations(tb) {
 			for _, n := range a.Nodes {
 				t.Errorf("%s at %s: axe %s (%s) at %s: %s\n\t%s", path, v, a.ID, a.Impact, n.Target, a.Help, n.Summary)
 			}
 		}
 	}
+	tb.setView(phone)
+	tb.open(path)
+	axe(phone)
+	checkHeader(t, tb, path, full, h)
+	checkZoom(t, tb, path)
+	tb.setView(desktop)
+	axe(desktop)
 	tb.checkPrivacy(path)
+	s.checkSwitcher(t, tb, path, i, true)
+
+	tb.setView(without(phone390))
+	tb.open(path)
+	checkHeader(t, tb, path, full, h)
+	tb.setView(without(phone))
+	s.checkSwitcher(t, tb, path, i, false)
+	if full && langOf(path) == s.cfg.DefaultLanguage {
+		tb.setView(without(phone390))
+		openMenuAndFollow(t, tb, path, i)
+	}
 }
 
 // testAxeFinds plants two faults in a page and expects axe to report

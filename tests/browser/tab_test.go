@@ -19,6 +19,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/payoke/site/internal/browsertest"
+	"github.com/payoke/site/internal/siteconfig"
 )
 
 // suite is what every browser test shares: one browser, the running site,
@@ -28,6 +29,7 @@ type suite struct {
 	tabs    chan struct{}
 	axe     string
 	site    site
+	cfg     *siteconfig.Config // config.toml, as the site was built from it
 }
 
 // view is how a tab shows pages: its viewport and whether JavaScript runs.
@@ -188,7 +190,6 @@ func (tb *tab) record(ev any, paused chan<- *fetch.EventRequestPaused) {
 		paused <- ev
 	}
 }
-
 
 // reset forgets what was recorded, before the next step of a journey.
 func (tb *tab) reset() {
