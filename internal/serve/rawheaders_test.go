@@ -44,7 +44,10 @@ func rawAsk(t *testing.T, addr, request string) (*http.Response, string) {
 	defer c.Close()
 	c.SetDeadline(time.Now().Add(20 * time.Second))
 	go io.WriteString(c, request)
-	resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+	// The method tells ReadResponse whether a body follows (none after HEAD;
+	// without it the read waits for the server's idle timeout).
+	method, _, _ := strings.Cut(request, " ")
+	resp, err := http.ReadResponse(bufio.NewReader(c), &http.Request{Method: method})
 	if err != nil {
 		t.Fatalf("%.60q: no answer: %v", request, err)
 	}
