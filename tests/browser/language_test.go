@@ -30,8 +30,8 @@ const switchLinksJS = `(() => {` + visibleJS + `
 // its language that names path as its translation. The pages the links lead
 // to are fetched and read, which proves that and costs no page load; with
 // follow, link number pick (modulo their number) is also followed in the
-// browser, leaving the tab on its page. Over all pages a different link is
-// followed from page to page, so every place in the switcher is pressed.
+// browser, leaving the tab on its page: a press on a link that shows and
+// is hit where pressed does navigate, and the pages' scripts do not stop it.
 func (s *suite) checkSwitcher(t *testing.T, tb *tab, path string, pick int, follow bool) {
 	t.Helper()
 	v := tb.view
