@@ -37,7 +37,7 @@ func checkHoneypot(t *testing.T, where, page string) {
 				input = n
 			}
 			if f, _ := attr(n, "for"); n.Data == "label" && f == "contact-website" {
-				label = text(n)
+				label = webtest.Text(n)
 			}
 		}
 		for c := n.FirstChild; c != nil; c = c.NextSibling {
@@ -68,21 +68,6 @@ type control struct {
 	Tag, Name, ID, Type, Max, Label, Hint, Options string
 	Value                                          string // hidden fields only
 	Required                                       bool
-}
-
-func text(n *html.Node) string {
-	var b strings.Builder
-	var walk func(*html.Node)
-	walk = func(n *html.Node) {
-		if n.Type == html.TextNode {
-			b.WriteString(n.Data)
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c)
-		}
-	}
-	walk(n)
-	return strings.Join(strings.Fields(b.String()), " ")
 }
 
 // hasID reports whether page has an element with that id.
@@ -129,7 +114,7 @@ func formControls(t *testing.T, page string) (string, []control) {
 			}
 			if n.Data == "label" {
 				f, _ := attr(n, "for")
-				labels[f] = text(n)
+				labels[f] = webtest.Text(n)
 			}
 			if action, _ := attr(n, "action"); n.Data == "form" && action == "/api/contact" {
 				form = n
@@ -157,7 +142,7 @@ func formControls(t *testing.T, page string) (string, []control) {
 				_, c.Required = attr(n, "required")
 				c.Label = labels[c.ID]
 				if h, ok := byID[c.ID+"-hint"]; ok {
-					c.Hint = text(h)
+					c.Hint = webtest.Text(h)
 				}
 				if typ == "hidden" {
 					c.Value, _ = attr(n, "value")
@@ -167,7 +152,7 @@ func formControls(t *testing.T, page string) (string, []control) {
 					for o := n.FirstChild; o != nil; o = o.NextSibling {
 						if o.Type == html.ElementNode && o.Data == "option" {
 							v, _ := attr(o, "value")
-							opts = append(opts, v+"="+text(o))
+							opts = append(opts, v+"="+webtest.Text(o))
 						}
 					}
 					c.Options = strings.Join(opts, "|")

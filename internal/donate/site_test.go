@@ -88,7 +88,7 @@ func formControls(t *testing.T, page string) (string, []control) {
 			byID[id] = n
 		}
 		if f, ok := attr(n, "for"); ok && n.Data == "label" {
-			labelFor[f] = text(n)
+			labelFor[f] = webtest.Text(n)
 		}
 		if a, _ := attr(n, "action"); n.Data == "form" && a == "/api/donate" {
 			if form != nil {
@@ -123,24 +123,24 @@ func formControls(t *testing.T, page string) (string, []control) {
 				continue
 			}
 			if p.Data == "label" && c.Label == "" {
-				c.Label = text(p)
+				c.Label = webtest.Text(p)
 			}
 			if p.Data == "fieldset" {
 				for l := range p.ChildNodes() {
 					if l.Type == html.ElementNode && l.Data == "legend" {
-						c.Legend = text(l)
+						c.Legend = webtest.Text(l)
 					}
 				}
 			}
 		}
 		if n.Data == "button" {
-			c.Label = text(n)
+			c.Label = webtest.Text(n)
 		}
 		by, _ := attr(n, "aria-describedby")
 		for _, id := range strings.Fields(by) {
 			if h, ok := byID[id]; ok {
 				if class, _ := attr(h, "class"); class == "hint" {
-					c.Hint = text(h)
+					c.Hint = webtest.Text(h)
 				}
 			}
 		}
@@ -158,13 +158,3 @@ func attr(n *html.Node, k string) (string, bool) {
 	return "", false
 }
 
-// text is n's text, its spaces collapsed.
-func text(n *html.Node) string {
-	var b strings.Builder
-	for d := range n.Descendants() {
-		if d.Type == html.TextNode {
-			b.WriteString(d.Data)
-		}
-	}
-	return strings.Join(strings.Fields(b.String()), " ")
-}

@@ -152,6 +152,12 @@ func CopyInputs(source, dst string) error {
 // child process, which `go test` does not watch; opening them here puts them
 // in the test cache's key, so an edit to a page or template re-runs the tests.
 func noteInputs(source string) error {
+	return walkInputs(source, func(f *os.File, _ string) error { return nil })
+}
+
+// walkInputs opens each file of the site's Inputs in source, in order, and
+// calls fn with it and its slash-separated path relative to source.
+func walkInputs(source string, fn func(f *os.File, rel string) error) error {
 	for _, name := range inputs {
 		err := filepath.WalkDir(filepath.Join(source, name), func(path string, d fs.DirEntry, err error) error {
 			if err != nil || d.IsDir() {
@@ -161,7 +167,9 @@ func noteInputs(source string) error {
 			if err != nil {
 				return err
 			}
-			return f.Close()
+			defer f.Close()
+			rel, _ := filepath.Rel(source, path)
+			return fn(f, filepath.ToSlash(rel))
 		})
 		if err != nil && !errors.Is(err, fs.ErrNotExist) {
 			return err

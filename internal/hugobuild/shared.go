@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -74,24 +73,13 @@ func inputsKey(ctx context.Context, root, source string) (string, error) {
 			fmt.Fprintf(h, "env %s\n", kv)
 		}
 	}
-	for _, name := range inputs {
-		err := filepath.WalkDir(filepath.Join(source, name), func(path string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() {
-				return err
-			}
-			f, err := os.Open(path)
-			if err != nil {
-				return err
-			}
-			defer f.Close()
-			rel, _ := filepath.Rel(source, path)
-			fmt.Fprintf(h, "file %s\n", filepath.ToSlash(rel))
-			_, err = io.Copy(h, f)
-			return err
-		})
-		if err != nil && !errors.Is(err, fs.ErrNotExist) {
-			return "", err
-		}
+	err = walkInputs(source, func(f *os.File, rel string) error {
+		fmt.Fprintf(h, "file %s\n", rel)
+		_, err := io.Copy(h, f)
+		return err
+	})
+	if err != nil {
+		return "", err
 	}
 	return hex.EncodeToString(h.Sum(nil))[:20], nil
 }

@@ -29,9 +29,10 @@ import (
 
 	root "github.com/payoke/site"
 	"github.com/payoke/site/internal/hugobuild"
-	"github.com/payoke/site/internal/testutil"
 	"github.com/payoke/site/internal/i18n"
 	"github.com/payoke/site/internal/siteconfig"
+	"github.com/payoke/site/internal/testutil"
+	"github.com/payoke/site/internal/web/webtest"
 )
 
 // The example account: BE71 0961 2345 6769 is the example IBAN of ISO 13616
@@ -57,7 +58,7 @@ func TestBankTransferHiddenWhileEmpty(t *testing.T) {
 	}
 	for _, p := range s.contentPages() {
 		body := elements(p.doc, "body")[0]
-		if m := ibanOrBIC.FindString(text(body)); m != "" {
+		if m := ibanOrBIC.FindString(webtest.Text(body)); m != "" {
 			t.Errorf("%s: mentions %q, but config.toml has no account for transfers", p.where(), m)
 		}
 		for n := range body.Descendants() {
@@ -109,7 +110,7 @@ func TestBankTransferWithAnAccount(t *testing.T) {
 			if section == nil {
 				t.Fatalf("%s: no <section class=\"bank-transfer\"> although an account is set", p.where())
 			}
-			all := text(section)
+			all := webtest.Text(section)
 			for _, want := range []string{exampleHolder, compact, exampleBIC, ref} {
 				if !strings.Contains(all, want) {
 					t.Errorf("%s: the section does not show %q:\n%s", p.where(), want, all)
@@ -122,13 +123,13 @@ func TestBankTransferWithAnAccount(t *testing.T) {
 			if iban == nil {
 				t.Fatalf("%s: no element with class iban", p.where())
 			}
-			if got := text(iban); got != compact {
+			if got := webtest.Text(iban); got != compact {
 				t.Errorf("%s: the IBAN copies as %q, want %q (no spaces)", p.where(), got, compact)
 			}
 			var groups []string
 			for c := iban.FirstChild; c != nil; c = c.NextSibling {
 				if c.Type == html.ElementNode && c.Data == "span" {
-					groups = append(groups, text(c))
+					groups = append(groups, webtest.Text(c))
 				} else if c.Type == html.TextNode {
 					t.Errorf("%s: text %q between the IBAN's groups would be copied with it", p.where(), c.Data)
 				}
@@ -136,10 +137,10 @@ func TestBankTransferWithAnAccount(t *testing.T) {
 			if got, want := strings.Join(groups, " "), exampleIBAN; got != want {
 				t.Errorf("%s: the IBAN reads in groups as %q, want %q", p.where(), got, want)
 			}
-			if got := text(byClass(section, "bic")); got != exampleBIC {
+			if got := webtest.Text(byClass(section, "bic")); got != exampleBIC {
 				t.Errorf("%s: BIC %q, want %q", p.where(), got, exampleBIC)
 			}
-			if got := text(byClass(section, "reference")); got != ref {
+			if got := webtest.Text(byClass(section, "reference")); got != ref {
 				t.Errorf("%s: communication %q, want %q", p.where(), got, ref)
 			}
 

@@ -2,6 +2,7 @@ package sitetest
 
 import (
 	"fmt"
+	"github.com/payoke/site/internal/web/webtest"
 	"strings"
 	"testing"
 )
@@ -24,7 +25,7 @@ func checkInline(p *page) []string {
 		case "script":
 			typ := strings.ToLower(get(n, "type"))
 			if _, ok := attr(n, "src"); !ok && typ != "application/ld+json" && typ != "application/json" {
-				out = append(out, fmt.Sprintf("inline <script> (%.60q): move the code to assets/js/ and import it from main.js", text(n)))
+				out = append(out, fmt.Sprintf("inline <script> (%.60q): move the code to assets/js/ and import it from main.js", webtest.Text(n)))
 			}
 		case "style":
 			out = append(out, "<style> element: move the rules to assets/css/components/")

@@ -34,17 +34,6 @@ func get(n *html.Node, key string) string {
 	return v
 }
 
-// text returns the text inside n, spaces collapsed.
-func text(n *html.Node) string {
-	var b strings.Builder
-	for d := range n.Descendants() {
-		if d.Type == html.TextNode {
-			b.WriteString(d.Data)
-		}
-	}
-	return strings.Join(strings.Fields(b.String()), " ")
-}
-
 // hasToken reports whether the space-separated attribute value holds tok.
 func hasToken(list, tok string) bool {
 	for _, f := range strings.Fields(strings.ToLower(list)) {

@@ -21,8 +21,8 @@ import (
 
 	root "github.com/payoke/site"
 	"github.com/payoke/site/internal/hugobuild"
-	"github.com/payoke/site/internal/testutil"
 	"github.com/payoke/site/internal/siteconfig"
+	"github.com/payoke/site/internal/testutil"
 )
 
 // built is the site, built once, on first use: inside a test, so that the

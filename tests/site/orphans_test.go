@@ -137,11 +137,11 @@ func checkHome(s *site, built time.Time) []string {
 		}
 		for _, n := range elements(p.doc, "") {
 			if hasToken(get(n, "class"), "empty") {
-				out = append(out, fmt.Sprintf("%s: <%s class=%q> %q: the home page shows an empty list; leave the block out until it has something in it", p.where(), n.Data, get(n, "class"), text(n)))
+				out = append(out, fmt.Sprintf("%s: <%s class=%q> %q: the home page shows an empty list; leave the block out until it has something in it", p.where(), n.Data, get(n, "class"), webtest.Text(n)))
 			}
 		}
 		for _, h := range elements(p.doc, "") {
-			if len(h.Data) != 2 || h.Data[0] != 'h' || h.Data[1] < '1' || h.Data[1] > '6' || !latestWord.MatchString(text(h)) {
+			if len(h.Data) != 2 || h.Data[0] != 'h' || h.Data[1] < '1' || h.Data[1] > '6' || !latestWord.MatchString(webtest.Text(h)) {
 				continue
 			}
 			// What the heading is about: its section (or article, aside), else its parent.
@@ -160,9 +160,9 @@ func checkHome(s *site, built time.Time) []string {
 			}
 			switch {
 			case newest.IsZero():
-				out = append(out, fmt.Sprintf("%s: the heading %q says \"latest\", but nothing under it has a date (<time datetime>)", p.where(), text(h)))
+				out = append(out, fmt.Sprintf("%s: the heading %q says \"latest\", but nothing under it has a date (<time datetime>)", p.where(), webtest.Text(h)))
 			case newest.Before(since):
-				out = append(out, fmt.Sprintf("%s: the heading %q says \"latest\", but its newest item is from %s, more than 12 months before the build (%s); show it under another heading, or not on the home page", p.where(), text(h), newest.Format("2006-01-02"), built.Format("2006-01-02")))
+				out = append(out, fmt.Sprintf("%s: the heading %q says \"latest\", but its newest item is from %s, more than 12 months before the build (%s); show it under another heading, or not on the home page", p.where(), webtest.Text(h), newest.Format("2006-01-02"), built.Format("2006-01-02")))
 			}
 		}
 	}

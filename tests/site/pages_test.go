@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"encoding/xml"
 	"fmt"
+	"github.com/payoke/site/internal/web/webtest"
 	"maps"
 	"net/url"
 	"regexp"
@@ -60,7 +61,7 @@ func checkEssentials(s *site, p *page) []string {
 	} else if got != wantDir {
 		out = append(out, fmt.Sprintf("<html dir=%q>, want %q (direction of %s in config.toml)", got, wantDir, p.lang))
 	}
-	if titles := elements(p.doc, "title"); len(titles) != 1 || text(titles[0]) == "" {
+	if titles := elements(p.doc, "title"); len(titles) != 1 || webtest.Text(titles[0]) == "" {
 		out = append(out, fmt.Sprintf("needs exactly one non-empty <title>, has %d", len(titles)))
 	}
 	var descriptions []string
@@ -486,8 +487,8 @@ func pageTitle(s *site, href string) string {
 	}
 	doc := s.byFile[file].doc
 	for _, tag := range []string{"h1", "title"} {
-		if n := elements(doc, tag); len(n) > 0 && text(n[0]) != "" {
-			return text(n[0])
+		if n := elements(doc, tag); len(n) > 0 && webtest.Text(n[0]) != "" {
+			return webtest.Text(n[0])
 		}
 	}
 	return ""

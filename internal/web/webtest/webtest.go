@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/net/html"
+
 	"github.com/payoke/site/internal/hugobuild"
 	"github.com/payoke/site/internal/web"
 )
@@ -112,4 +114,16 @@ func MissingClasses(css, page string) []string {
 func Path(lang, key string) string {
 	p, _ := web.PagePath(lang, key)
 	return p
+}
+
+// Text is the text inside n, its spaces collapsed, as a reader sees it
+// once the tags are gone.
+func Text(n *html.Node) string {
+	var b strings.Builder
+	for d := range n.Descendants() {
+		if d.Type == html.TextNode {
+			b.WriteString(d.Data)
+		}
+	}
+	return strings.Join(strings.Fields(b.String()), " ")
 }
