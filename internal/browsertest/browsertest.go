@@ -1,6 +1,6 @@
 // Package browsertest finds and starts Debian's Chromium for the tests that
 // need a real browser, with one rule for a missing browser everywhere, and
-// keeps their tabs on this machine (PauseHTTPS, AnswerElsewhere).
+// keeps their tabs on this machine (StayLocal).
 package browsertest
 
 import (
@@ -101,19 +101,24 @@ func NewAllocator(t testing.TB, chromium string, extra ...chromedp.ExecAllocator
 // machine.
 const Elsewhere = `<!doctype html><html lang="en"><title>elsewhere</title><p>elsewhere</p></html>`
 
-// PauseHTTPS makes the tab tg pause every https:// request; the tab's
-// chromedp.Listen callback passes each fetch.EventRequestPaused on to
-// AnswerElsewhere. Call it in the tab's first action, before any page.
-func PauseHTTPS(ctx context.Context, tg *chromedp.Target) error {
-	_, err := cdp.Call(ctx, tg, fetch.Enable, fetch.EnableParams{
-		Patterns: []*fetch.RequestPattern{{URLPattern: "https://*"}},
-	})
-	return err
+// StayLocal opens the tab (its context): it pauses every https:// request
+// and answers each with Elsewhere, then runs setup on the tab. The tab's
+// chromedp.Listen callback must pass each fetch.EventRequestPaused on to
+// paused. Call it before the tab's first page.
+func StayLocal(tab context.Context, paused <-chan *fetch.EventRequestPaused, setup func(context.Context, *chromedp.Target) error) error {
+	go answerElsewhere(tab, paused)
+	return chromedp.Do(tab, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		if _, err := cdp.Call(ctx, tg, fetch.Enable, fetch.EnableParams{
+			Patterns: []*fetch.RequestPattern{{URLPattern: "https://*"}},
+		}); err != nil {
+			return err
+		}
+		return setup(ctx, tg)
+	}))
 }
 
-// AnswerElsewhere answers each paused request with Elsewhere until tab (the
-// tab's context) ends.
-func AnswerElsewhere(tab context.Context, paused <-chan *fetch.EventRequestPaused) {
+// answerElsewhere answers each paused request with Elsewhere until tab ends.
+func answerElsewhere(tab context.Context, paused <-chan *fetch.EventRequestPaused) {
 	for {
 		select {
 		case <-tab.Done():

@@ -23,6 +23,7 @@ import (
 	"github.com/payoke/site/internal/siteconfig"
 	"github.com/payoke/site/internal/testutil"
 	"github.com/payoke/site/internal/web"
+	"github.com/payoke/site/internal/web/webtest"
 )
 
 const (
@@ -87,16 +88,11 @@ func valid(lang string) url.Values {
 }
 
 func (fx *fixture) post(v url.Values, edit func(*http.Request)) *httptest.ResponseRecorder {
-	r := httptest.NewRequest(http.MethodPost, "/api/contact", strings.NewReader(v.Encode()))
-	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	r.Header.Set("Sec-Fetch-Site", "same-origin")
-	r.Header.Set("Origin", siteURL)
+	r := webtest.Request("/api/contact", v, "Sec-Fetch-Site", "same-origin", "Origin", siteURL)
 	if edit != nil {
 		edit(r)
 	}
-	w := httptest.NewRecorder()
-	fx.h.ServeHTTP(w, r)
-	return w
+	return webtest.Serve(fx.h, r)
 }
 
 func asJSON(r *http.Request) { r.Header.Set("Accept", "application/json") }

@@ -15,6 +15,7 @@ import (
 	"github.com/payoke/site/internal/donate"
 	"github.com/payoke/site/internal/donate/stripemock"
 	"github.com/payoke/site/internal/donation"
+	"github.com/payoke/site/internal/web/webtest"
 )
 
 // limited builds a handler on stripe-mock with small limits and a clock.
@@ -54,16 +55,11 @@ func from(ip string) func(*http.Request) {
 }
 
 func postFrom(h http.Handler, form url.Values, edit func(*http.Request), header ...string) *httptest.ResponseRecorder {
-	r := httptest.NewRequest(http.MethodPost, "/api/donate", strings.NewReader(form.Encode()))
-	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	for i := 0; i+1 < len(header); i += 2 {
-		r.Header.Set(header[i], header[i+1])
-	}
+	r := webtest.Request("/api/donate", form, header...)
 	if edit != nil {
 		edit(r)
 	}
-	w := httptest.NewRecorder()
-	h.ServeHTTP(w, r)
+	w := webtest.Serve(h, r)
 	return w
 }
 

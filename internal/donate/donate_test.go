@@ -49,14 +49,7 @@ func withMock(t *testing.T) (http.Handler, *stripemock.Proxy) {
 }
 
 func post(h http.Handler, form url.Values, header ...string) *httptest.ResponseRecorder {
-	r := httptest.NewRequest(http.MethodPost, "/api/donate", strings.NewReader(form.Encode()))
-	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	for i := 0; i+1 < len(header); i += 2 {
-		r.Header.Set(header[i], header[i+1])
-	}
-	w := httptest.NewRecorder()
-	h.ServeHTTP(w, r)
-	return w
+	return webtest.Serve(h, webtest.Request("/api/donate", form, header...))
 }
 
 func loadSite(t testing.TB) (*siteconfig.Config, *i18n.Catalog) {

@@ -157,4 +157,3 @@ func attr(n *html.Node, k string) (string, bool) {
 	}
 	return "", false
 }
-

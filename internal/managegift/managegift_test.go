@@ -28,13 +28,7 @@ import (
 )
 
 // lifetime is how long the links work, as config.toml says.
-var lifetime = func() time.Duration {
-	cfg, _, err := web.LoadSite()
-	if err != nil {
-		panic(err)
-	}
-	return cfg.Params.Donation.ManageLinkLifetime()
-}()
+var lifetime = testutil.Site().Params.Donation.ManageLinkLifetime()
 
 // stripeMock is the one stripe-mock process of this test package.
 var stripeMock *stripemock.Process
@@ -104,24 +98,11 @@ func setup(t *testing.T, stripeURL string, change ...func(*managegift.Options)) 
 }
 
 func (f fixture) post(form url.Values, header ...string) *httptest.ResponseRecorder {
-	r := httptest.NewRequest(http.MethodPost, "/api/manage-gift", strings.NewReader(form.Encode()))
-	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	for i := 0; i+1 < len(header); i += 2 {
-		r.Header.Set(header[i], header[i+1])
-	}
-	w := httptest.NewRecorder()
-	f.h.ServeHTTP(w, r)
-	return w
+	return webtest.Serve(f.h, webtest.Request("/api/manage-gift", form, header...))
 }
 
 func (f fixture) get(target string, header ...string) *httptest.ResponseRecorder {
-	r := httptest.NewRequest(http.MethodGet, target, nil)
-	for i := 0; i+1 < len(header); i += 2 {
-		r.Header.Set(header[i], header[i+1])
-	}
-	w := httptest.NewRecorder()
-	f.h.ServeHTTP(w, r)
-	return w
+	return webtest.Serve(f.h, webtest.Request(target, nil, header...))
 }
 
 type got = mailtest.Decoded

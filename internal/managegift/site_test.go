@@ -17,7 +17,7 @@ import (
 // and checks what the function relies on: the form on each support page (as
 // the answer page shows it again), the "check your mailbox" page at
 // its front matter's url (web.PageManageGiftSent), the link to the form from the donate form and the thank-you
-// page, and the link's lifetime said as lifetime.
+// page, and the link's lifetime as params.donation.manageLinkHours says it.
 func TestSiteHasTheFormAndThePages(t *testing.T) {
 	t.Parallel()
 	dest := webtest.Built(t)

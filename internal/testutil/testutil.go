@@ -12,6 +12,7 @@ import (
 	"sync"
 	"testing"
 
+	site "github.com/payoke/site"
 	"github.com/payoke/site/internal/i18n"
 	"github.com/payoke/site/internal/siteconfig"
 )
@@ -83,4 +84,15 @@ func ReadTree(dir string) (map[string][]byte, error) {
 		return err
 	})
 	return files, err
+}
+
+// Site is config.toml as the functions read it, for a test package's
+// variables (they are set before any test runs); it panics if it does not
+// load.
+func Site() *siteconfig.Config {
+	cfg, err := siteconfig.Load(site.Files)
+	if err != nil {
+		panic(err)
+	}
+	return cfg
 }

@@ -27,13 +27,7 @@ import (
 )
 
 // lifetime is how long the links work, as config.toml says.
-var lifetime = func() time.Duration {
-	cfg, _, err := web.LoadSite()
-	if err != nil {
-		panic(err)
-	}
-	return cfg.Params.Donation.ManageLinkLifetime()
-}()
+var lifetime = testutil.Site().Params.Donation.ManageLinkLifetime()
 
 var stripeMock *stripemock.Process
 

@@ -88,14 +88,10 @@ func (s *suite) openTab(t *testing.T, v view) *tab {
 	if err := chromedp.Listen(ctx, func(ev any) { tb.record(ev, paused) }); err != nil {
 		t.Fatal(err)
 	}
-	go browsertest.AnswerElsewhere(ctx, paused)
-	err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-		if err := browsertest.PauseHTTPS(ctx, tg); err != nil {
-			return err
-		}
+	err := browsertest.StayLocal(ctx, paused, func(ctx context.Context, tg *chromedp.Target) error {
 		_, err := cdp.Call(ctx, tg, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: storageSpy})
 		return err
-	}))
+	})
 	if err != nil {
 		t.Fatalf("opening a tab: %v", err)
 	}
@@ -148,7 +144,7 @@ func (s *suite) each(t *testing.T, names []string, job func(t *testing.T, tb *ta
 }
 
 // record keeps what the page does. It runs in the tab's event loop, so it
-// only stores; paused requests are answered by browsertest.AnswerElsewhere.
+// only stores; paused requests are answered by browsertest.StayLocal.
 func (tb *tab) record(ev any, paused chan<- *fetch.EventRequestPaused) {
 	tb.mu.Lock()
 	defer tb.mu.Unlock()

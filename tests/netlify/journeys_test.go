@@ -169,14 +169,10 @@ func newTab(t *testing.T, browser context.Context, base string, noJS bool) *jtab
 	}); err != nil {
 		t.Fatal(err)
 	}
-	go browsertest.AnswerElsewhere(ctx, paused)
-	err := chromedp.Do(ctx, chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-		if err := browsertest.PauseHTTPS(ctx, tg); err != nil {
-			return err
-		}
+	err := browsertest.StayLocal(ctx, paused, func(ctx context.Context, tg *chromedp.Target) error {
 		_, err := cdp.Call(ctx, tg, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: noJS})
 		return err
-	}))
+	})
 	if err != nil {
 		t.Fatalf("opening a tab: %v", err)
 	}

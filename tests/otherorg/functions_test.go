@@ -33,6 +33,7 @@ import (
 	"github.com/payoke/site/internal/mail/mailtest"
 	"github.com/payoke/site/internal/siteconfig"
 	"github.com/payoke/site/internal/web"
+	"github.com/payoke/site/internal/web/webtest"
 	pwebhook "github.com/payoke/site/internal/webhook"
 )
 
@@ -164,14 +165,7 @@ func (p *pages) links(t *testing.T, what, page string) {
 }
 
 func post(h http.Handler, form url.Values, header ...string) *httptest.ResponseRecorder {
-	r := httptest.NewRequest(http.MethodPost, "/api/x", strings.NewReader(form.Encode()))
-	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	for i := 0; i+1 < len(header); i += 2 {
-		r.Header.Set(header[i], header[i+1])
-	}
-	w := httptest.NewRecorder()
-	h.ServeHTTP(w, r)
-	return w
+	return webtest.Serve(h, webtest.Request("/api/x", form, header...))
 }
 
 // received is one mail as the SMTP server got it, decoded.

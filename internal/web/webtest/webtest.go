@@ -5,6 +5,9 @@ package webtest
 import (
 	"bytes"
 	"context"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -126,4 +129,25 @@ func Text(n *html.Node) string {
 		}
 	}
 	return strings.Join(strings.Fields(b.String()), " ")
+}
+
+// Request is a request to a function at target: a GET, or with form a
+// form-encoded POST; header holds name, value pairs to set.
+func Request(target string, form url.Values, header ...string) *http.Request {
+	r := httptest.NewRequest(http.MethodGet, target, nil)
+	if form != nil {
+		r = httptest.NewRequest(http.MethodPost, target, strings.NewReader(form.Encode()))
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	for i := 0; i+1 < len(header); i += 2 {
+		r.Header.Set(header[i], header[i+1])
+	}
+	return r
+}
+
+// Serve answers r with h and returns the answer.
+func Serve(h http.Handler, r *http.Request) *httptest.ResponseRecorder {
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	return w
 }
